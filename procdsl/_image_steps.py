@@ -1,0 +1,49 @@
+"""The fluent image methods, one line per image action.
+
+``resize = step(Resize)`` gives ``ImagePipeline.resize`` exactly the signature
+of ``Resize``: the operation class stays the only definition of its parameters.
+The same methods on the ``Image`` namespace start a new pipeline.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Generic
+
+from typing_extensions import ParamSpec
+
+from .spec import Operation
+
+if TYPE_CHECKING:
+    from .stages import ImagePipeline
+
+P = ParamSpec("P")
+
+
+class step(Generic[P]):
+    """A method that builds one image operation and appends it to the pipeline."""
+
+    def __init__(self, op: Callable[P, Operation]) -> None:
+        self.op = op
+        self.__doc__ = op.__doc__
+
+    def __get__(self, obj: ImageSteps | None, owner: Any = None) -> Callable[P, ImagePipeline]:
+        op = self.op
+
+        def build(*args: P.args, **kwargs: P.kwargs) -> ImagePipeline:
+            if obj is None:
+                raise TypeError("call image steps on a pipeline or on procdsl.Image")
+            return obj._then(op(*args, **kwargs))
+
+        build.__doc__ = op.__doc__
+        return build
+
+
+class ImageSteps:
+    """Every synchronous image action as a chainable method."""
+
+    __slots__ = ()
+
+    def _then(self, op: Operation) -> ImagePipeline:
+        raise NotImplementedError
+
+    # The image catalogue (procdsl.operations.image) adds one line per action here.

@@ -1,0 +1,213 @@
+"""``parse``: any process string back into the typed values that write it.
+
+Strict by default: an unknown action or parameter is an error pointing at its
+column. ``strict=False`` keeps unknown actions as ``RawOperation`` and unknown
+parameters in ``Operation.extra``, so strings that use newer OSS features still
+parse and write back unchanged. Base64 may be padded or not; the written order
+of parameters is kept; a repeated parameter keeps its last value.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional, Sequence, Tuple, Union
+from urllib.parse import unquote
+
+from typing_extensions import Literal
+
+from .errors import ProcessSyntaxError, StageError
+from .grammar import Segment, Stage, Token, tokenize
+from .operations.sys import Notify, SaveAs
+from .raw import RawOperation
+from .spec import Operation, known_families, lookup
+from .stages import (
+    AnyOperation,
+    AsyncJob,
+    AsyncOperation,
+    ImagePipeline,
+    NotifyOperation,
+    Process,
+    Style,
+    SyncJob,
+    SyncProcess,
+)
+
+__all__ = ["parse"]
+
+Context = Literal["sync", "async"]
+_PREFIXES = (("x-oss-process=", "sync"), ("x-oss-async-process=", "async"))
+
+
+def parse(text: str, *, strict: bool = True, context: Optional[Context] = None) -> Process:
+    """Parse a process string (``x-oss-process`` or ``x-oss-async-process`` value).
+
+    ``context`` says which header the string is for: ``"async"`` requires a
+    complete ``AsyncJob``; ``"sync"`` refuses asynchronous operations. A leading
+    ``x-oss-process=`` / ``x-oss-async-process=`` (a request body) is accepted and
+    sets the context. Percent-encoded input (from a URL) is decoded first.
+    """
+    if not isinstance(text, str):
+        raise ProcessSyntaxError(f"a process string must be str, not {type(text).__name__}")
+    for prefix, implied in _PREFIXES:
+        if text.startswith(prefix):
+            if context is not None and context != implied:
+                raise StageError(f"{prefix!r} body given where a {context} process was expected")
+            text, context = text[len(prefix) :], implied  # type: ignore[assignment]
+            break
+    if "%" in text:
+        text = unquote(text, errors="strict") if _decodable(text) else text
+    stages = tokenize(text)
+    if len(stages) > 2:
+        raise ProcessSyntaxError(
+            "at most one '|sys/…' stage may follow the operation", source=text, position=stages[2].position - 1
+        )
+    main = _main(stages[0], text, strict)
+    result: Process
+    if len(stages) == 1:
+        result = main
+    else:
+        save, notify = _sys(stages[1], text, strict)
+        result = _combine(main, save, notify, context, text, stages[1].position)
+    _check_context(result, context, text)
+    return result
+
+
+def _decodable(text: str) -> bool:
+    try:
+        unquote(text, errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _fail(message: str, source: str, position: int) -> ProcessSyntaxError:
+    return ProcessSyntaxError(message, source=source, position=position)
+
+
+def _ops(family: Token, segments: Sequence[Segment], source: str, strict: bool) -> List[AnyOperation]:
+    ops: List[AnyOperation] = []
+    if strict and family.text not in known_families():
+        known = ", ".join(sorted(known_families() | {"style"}))
+        raise _fail(f"unknown family {family.text!r} (known: {known})", source, family.position)
+    i = 0
+    while i < len(segments):
+        segment = segments[i]
+        name = segment.name.text
+        cls = lookup(family.text, name)
+        i += 1
+        if cls is None:
+            if strict:
+                raise _fail(f"unknown operation {family.text}/{name}", source, segment.name.position)
+            ops.append(RawOperation(family.text, name, tuple(t.text for t in segment.params)))
+            continue
+        subs = []
+        while cls.subsections and i < len(segments) and segments[i].name.text in cls.subsections:
+            subs.append(segments[i])
+            i += 1
+        ops.append(cls.from_segments(segment.params, subs, strict=strict, source=source))
+    return ops
+
+
+def _main(
+    stage: Stage, source: str, strict: bool
+) -> Union[ImagePipeline, Style, SyncProcess, AsyncOperation, NotifyOperation]:
+    family = stage.family
+    if family is None:
+        raise _fail(
+            "missing family: a process starts with image/, video/, audio/, doc/, hls/ or style/", source, stage.position
+        )
+    if family.text == "sys":
+        raise _fail("a process cannot start with sys/; save-as and notify follow '|'", source, family.position)
+    if family.text == "style":
+        if len(stage.segments) != 1 or stage.segments[0].params:
+            raise _fail("style/<name> takes a name only", source, stage.segments[0].name.position)
+        return Style(stage.segments[0].name.text)
+    ops = _ops(family, stage.segments, source, strict)
+    try:
+        if family.text == "image":
+            if len(ops) == 1 and _notify_only(ops[0]):
+                return NotifyOperation(ops[0])
+            return ImagePipeline(tuple(ops))
+        if len(ops) == 1 and isinstance(ops[0], Operation) and ops[0].processing == "async":
+            if ops[0].result_via_notify:
+                return NotifyOperation(ops[0])
+            return AsyncOperation(ops[0])
+        return SyncProcess(tuple(ops))
+    except StageError as exc:
+        exc.source, exc.position = source, stage.position
+        raise
+
+
+def _notify_only(op: AnyOperation) -> bool:
+    return isinstance(op, Operation) and op.result_via_notify
+
+
+def _sys(stage: Stage, source: str, strict: bool) -> Tuple[Optional[SaveAs], Optional[Notify]]:
+    segments = stage.segments
+    family = stage.family
+    if family is None and len(segments) == 1 and segments[0].name.text == "notify":
+        pass  # "|notify,topic_…": the abstract form on the notification page; written back as sys/notify
+    elif family is None or family.text != "sys":
+        raise _fail("only a sys/ stage (saveas, notify) may follow '|'", source, stage.position)
+    save: Optional[SaveAs] = None
+    notify: Optional[Notify] = None
+    for segment in segments:
+        name = segment.name.text
+        if name == "saveas" and save is None and notify is None:
+            save = SaveAs.from_tokens(segment.params, strict=True, source=source)
+        elif name == "notify" and notify is None:
+            notify = Notify.from_tokens(segment.params, strict=True, source=source)
+        elif name in ("saveas", "notify"):
+            raise _fail(
+                f"sys/{name} is out of place: write saveas once, then notify once", source, segment.name.position
+            )
+        else:
+            raise _fail(f"unknown sys action {name!r} (known: saveas, notify)", source, segment.name.position)
+    return save, notify
+
+
+def _combine(
+    main: Union[ImagePipeline, Style, SyncProcess, AsyncOperation, NotifyOperation],
+    save: Optional[SaveAs],
+    notify: Optional[Notify],
+    context: Optional[Context],
+    source: str,
+    position: int,
+) -> Process:
+    try:
+        if isinstance(main, AsyncOperation):
+            if save is None:
+                raise StageError(f"{main.op.wire_name()} writes objects: it needs sys/saveas before notify")
+            return AsyncJob(main.op, save, notify)
+        if isinstance(main, NotifyOperation):
+            return AsyncJob(main.op, save, notify)
+        raw = _lone_raw(main)
+        if raw is not None and (notify is not None or context == "async"):
+            return AsyncJob(raw, save, notify)
+        if notify is not None:
+            raise StageError("notify is only for asynchronous processing (x-oss-async-process)")
+        assert save is not None
+        return SyncJob(main, save)
+    except StageError as exc:
+        exc.source, exc.position = source, position
+        raise
+
+
+def _lone_raw(main: Union[ImagePipeline, Style, SyncProcess]) -> Optional[RawOperation]:
+    if isinstance(main, SyncProcess) and len(main.ops) == 1 and isinstance(main.ops[0], RawOperation):
+        return main.ops[0]
+    return None
+
+
+def _check_context(result: Process, context: Optional[Context], source: str) -> None:
+    if context == "async" and not isinstance(result, AsyncJob):
+        if isinstance(result, AsyncOperation):
+            raise StageError(
+                "an asynchronous job needs |sys/saveas (and optionally /notify)", source=source, position=len(source)
+            )
+        if isinstance(result, NotifyOperation):
+            raise StageError(
+                "this operation needs |sys/notify,topic_… to deliver its result", source=source, position=len(source)
+            )
+        raise StageError("a synchronous process cannot be sent as x-oss-async-process", source=source, position=0)
+    if context == "sync" and isinstance(result, (AsyncJob, AsyncOperation, NotifyOperation)):
+        raise StageError("an asynchronous operation cannot be sent as x-oss-process", source=source, position=0)

@@ -1,0 +1,58 @@
+"""Operations procdsl does not know, kept verbatim by lenient parsing."""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Tuple
+
+__all__ = ["RawOperation"]
+
+
+class RawOperation:
+    """An unknown ``family/action`` and its parameters, exactly as written.
+
+    ``parse(s, strict=False)`` produces these so that strings using operations
+    newer than this library still parse and write back unchanged.
+    """
+
+    __slots__ = ("action", "family", "params")
+    processing: Optional[str] = None
+    result_via_notify = False
+
+    family: str
+    action: str
+    params: Tuple[str, ...]
+
+    def __init__(self, family: str, action: str, params: Tuple[str, ...] = ()) -> None:
+        object.__setattr__(self, "family", family)
+        object.__setattr__(self, "action", action)
+        object.__setattr__(self, "params", tuple(params))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("RawOperation is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RawOperation):
+            return NotImplemented
+        return (self.family, self.action, self.params) == (other.family, other.action, other.params)
+
+    def __hash__(self) -> int:
+        return hash((RawOperation, self.family, self.action, self.params))
+
+    def __repr__(self) -> str:
+        return f"RawOperation({self.family!r}, {self.action!r}, {self.params!r})"
+
+    def __reduce__(self) -> Any:
+        return (RawOperation, (self.family, self.action, self.params))
+
+    def wire_name(self) -> str:
+        return f"{self.family}/{self.action}"
+
+    def to_wire(self, *, with_family: bool = True) -> str:
+        head = self.wire_name() if with_family else self.action
+        return ",".join((head, *self.params))
+
+    def __str__(self) -> str:
+        return self.to_wire()
+
+    def save_key_warning(self, key: str) -> Optional[str]:
+        return None

@@ -1,0 +1,435 @@
+"""Operations are declared once, as classes; this module turns declarations into values.
+
+An operation class lists its parameters in wire order with ``param()``::
+
+    class Convert(Operation):
+        family: ClassVar[str] = "doc"
+        action: ClassVar[str] = "convert"
+        to: DocTarget = param("target", Choice(DocTarget))
+        src: Optional[DocSource] = param("source", Choice(DocSource), default=None)
+
+From that one declaration the metaclass derives a keyword-only ``__init__`` that
+validates every value, ``__eq__``/``__hash__``, ``__repr__``, pickling, the wire
+writer and reader, ``explain``, the docs reference, the JSON spec and the
+hypothesis strategies. Instances are immutable and slotted.
+
+Order. A built operation writes its parameters in declared order, whatever
+the keyword order, so one value always gives one string (stable URLs and cache
+keys). A parsed operation remembers the order it was written in and writes it
+back so: OSS reads parameters in any order (its media pages say they apply in
+the order written), and every string with known keys round-trips byte for byte.
+Equality and hashing ignore order. ``canonical()`` gives the declared order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    ClassVar,
+    Dict,
+    FrozenSet,
+    Iterator,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+)
+
+from typing_extensions import Literal, Self, dataclass_transform
+
+from .codecs import Codec, CodecError
+from .errors import ProcessSyntaxError, ProcessValueError
+
+__all__ = [
+    "Operation",
+    "Param",
+    "Processing",
+    "Rule",
+    "all_operations",
+    "at_least_one",
+    "exclusive",
+    "known_families",
+    "lookup",
+    "param",
+    "requires",
+]
+
+Processing = Literal["sync", "async"]
+_MISSING: Any = object()
+
+
+@dataclasses.dataclass(frozen=True)
+class Param:
+    """One parameter's wire metadata; ``name`` is filled in by the metaclass."""
+
+    key: Optional[str]
+    codec: Codec[Any]
+    default: Any = _MISSING
+    doc: str = ""
+    #: Documented server-side default, shown by ``explain`` and the docs (not sent).
+    server_default: Optional[str] = None
+    #: A note on what is settled or uncertain, naming the doc page.
+    note: str = ""
+    kw_only: bool = True
+    name: str = ""
+
+    @property
+    def positional(self) -> bool:
+        """True for a bare wire value with no ``key_`` (``rotate,90``)."""
+        return self.key is None
+
+    @property
+    def required(self) -> bool:
+        return self.default is _MISSING
+
+    @property
+    def label(self) -> str:
+        """``name (key)`` for messages."""
+        return self.name if self.key is None or self.key == self.name else f"{self.name} ({self.key})"
+
+
+def param(
+    key: Optional[str],
+    codec: Codec[Any],
+    *,
+    default: Any = _MISSING,
+    doc: str = "",
+    server_default: Optional[str] = None,
+    note: str = "",
+    kw_only: bool = True,
+) -> Any:
+    """Declare a parameter: wire key (``None`` for a bare positional value) and codec.
+
+    Give ``default=None`` for an optional parameter; leave it out for a required one.
+    """
+    return Param(key, codec, default, doc, server_default, note, kw_only)
+
+
+class Rule:
+    """A rule between parameters, checked at construction and described in docs."""
+
+    def __init__(self, text: str, check: Callable[[Mapping[str, Any]], bool]) -> None:
+        self.text = text
+        self._check = check
+
+    def holds(self, values: Mapping[str, Any]) -> bool:
+        return self._check(values)
+
+    def __repr__(self) -> str:
+        return f"Rule({self.text!r})"
+
+
+def at_least_one(*names: str) -> Rule:
+    return Rule(
+        "at least one of " + ", ".join(names) + " is required",
+        lambda v: any(v.get(n) is not None for n in names),
+    )
+
+
+def exclusive(*names: str) -> Rule:
+    return Rule(
+        "at most one of " + ", ".join(names) + " may be given",
+        lambda v: sum(v.get(n) is not None for n in names) <= 1,
+    )
+
+
+def requires(name: str, other: str, *values: Any) -> Rule:
+    """``name`` may only be given with ``other`` (set, or set to one of ``values``)."""
+    if values:
+        shown = " or ".join(repr(x) for x in values)
+        text = f"{name} is only allowed when {other} is {shown}"
+        return Rule(text, lambda v: v.get(name) is None or v.get(other) in values)
+    return Rule(
+        f"{name} is only allowed together with {other}", lambda v: v.get(name) is None or v.get(other) is not None
+    )
+
+
+_REGISTRY: Dict[Tuple[str, str], Type[Operation]] = {}
+
+
+def lookup(family: str, action: str) -> Optional[Type[Operation]]:
+    """The operation class registered for ``family/action``, if any."""
+    return _REGISTRY.get((family, action))
+
+
+def known_families() -> FrozenSet[str]:
+    """The families that have at least one registered operation."""
+    return frozenset(family for family, _ in _REGISTRY)
+
+
+def all_operations() -> Sequence[Type[Operation]]:
+    """Every registered operation class, in registration order."""
+    from . import operations  # noqa: F401  (registers the catalogue)
+
+    return tuple(_REGISTRY.values())
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(param, Param))
+class OperationMeta(type):
+    """Collects ``param()`` declarations into ``__params__`` and makes the class slotted."""
+
+    def __new__(mcls, name: str, bases: Tuple[type, ...], ns: Dict[str, Any], **kw: Any) -> OperationMeta:
+        own = []
+        for attr, value in list(ns.items()):
+            if isinstance(value, Param):
+                own.append(dataclasses.replace(value, name=attr))
+                del ns[attr]
+        inherited: Tuple[Param, ...] = ()
+        for base in bases:
+            inherited = getattr(base, "__params__", ()) or inherited
+        params = inherited + tuple(own)
+        slots = tuple(ns.get("__slots__", ()))
+        for slot in slots:  # a class-level default for a slot would clash with the slot
+            ns.pop(slot, None)
+        ns["__slots__"] = slots + tuple(p.name for p in own)
+        ns["__params__"] = params
+        cls = super().__new__(mcls, name, bases, ns, **kw)
+        family = ns.get("family")
+        action = ns.get("action")
+        if isinstance(family, str) and isinstance(action, str) and ns.get("register", True):
+            _REGISTRY[(family, action)] = cls  # type: ignore[assignment]
+        return cls
+
+
+class Operation(metaclass=OperationMeta):
+    """Base class of every operation: a frozen value declared by its ``param()`` fields."""
+
+    __params__: ClassVar[Tuple[Param, ...]] = ()
+    family: ClassVar[str] = ""
+    action: ClassVar[str] = ""
+    #: ``sync`` runs under ``x-oss-process``; ``async`` under ``x-oss-async-process``.
+    processing: ClassVar[Processing] = "sync"
+    #: The OSS documentation page this definition follows.
+    doc_url: ClassVar[str] = ""
+    rules: ClassVar[Tuple[Rule, ...]] = ()
+    #: True for an async operation whose result arrives only in the notify message
+    #: (``image/deblindwatermark``): it is sent with ``sys/notify`` and no save-as.
+    result_via_notify: ClassVar[bool] = False
+    #: Names of ``/name,…`` segments that belong to this operation (``pre``/``sur``
+    #: clips of ``video/concat``); the parser hands them to ``from_segments``.
+    subsections: ClassVar[FrozenSet[str]] = frozenset()
+    #: Unknown ``key_value`` parameters kept by lenient parsing (written last).
+    extra: Tuple[Tuple[str, str], ...] = ()
+    _order: ClassVar[Tuple[str, ...]]
+
+    __slots__ = ("_order", "extra")
+
+    if not TYPE_CHECKING:  # type checkers synthesise __init__ from the param() fields
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            self._init(args, kwargs)
+
+    def _init(self, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> None:
+        params = type(self).__params__
+        by_name = {p.name: p for p in params}
+        positional = [p for p in params if not p.kw_only]
+        if len(args) > len(positional):
+            raise TypeError(f"{type(self).__name__}() takes at most {len(positional)} positional argument(s)")
+        given: Dict[str, Any] = {}
+        for p, value in zip(positional, args):
+            given[p.name] = value
+        extra = kwargs.pop("extra", ())
+        for key, value in kwargs.items():
+            if key not in by_name:
+                raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument {key!r}")
+            if key in given:
+                raise TypeError(f"{type(self).__name__}() got multiple values for argument {key!r}")
+            given[key] = value
+        for p in params:
+            value = given.get(p.name, p.default)
+            if value is _MISSING:
+                raise ProcessValueError(
+                    f"{self._where()}: {p.label} is required ({p.codec.describe()})",
+                    param=p.label,
+                    allowed=p.codec.describe(),
+                )
+            if value is not None:
+                value = _check(self, p, value)
+            object.__setattr__(self, p.name, value)
+        order = tuple(p.name for p in params if getattr(self, p.name) is not None)
+        object.__setattr__(self, "_order", order)
+        object.__setattr__(self, "extra", tuple((str(k), str(v)) for k, v in extra))
+        self._validate()
+
+    # -- identity -------------------------------------------------------------------------
+    def _values(self) -> Tuple[Any, ...]:
+        return tuple(getattr(self, p.name) for p in self.__params__)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, Operation)
+        return self._values() == other._values() and sorted(self.extra) == sorted(other.extra)
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._values(), tuple(sorted(self.extra))))
+
+    if not TYPE_CHECKING:  # hidden so that type checkers report assignments as errors (frozen)
+
+        def __setattr__(self, name: str, value: object) -> None:
+            raise dataclasses.FrozenInstanceError(f"{type(self).__name__} is immutable; use .replace()")
+
+        def __delattr__(self, name: str) -> None:
+            raise dataclasses.FrozenInstanceError(f"{type(self).__name__} is immutable")
+
+    def __repr__(self) -> str:
+        parts = [f"{name}={getattr(self, name)!r}" for name in self._order]
+        if self.extra:
+            parts.append(f"extra={self.extra!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def __reduce__(self) -> Any:
+        return (_rebuild, (type(self), self.items(), self.extra))
+
+    def __str__(self) -> str:
+        return self.to_wire()
+
+    # -- access ---------------------------------------------------------------------------
+    def items(self) -> Tuple[Tuple[str, Any], ...]:
+        """``(name, value)`` for every parameter that is set, in written order."""
+        return tuple((name, getattr(self, name)) for name in self._order)
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with some parameters changed (``None`` removes one); validates again."""
+        values = dict(self.items())
+        values.update(changes)
+        return type(self)(**{k: v for k, v in values.items() if v is not None}, extra=self.extra)
+
+    def canonical(self) -> Self:
+        """The same operation with its parameters in declared order."""
+        values = {p.name: getattr(self, p.name) for p in self.__params__ if getattr(self, p.name) is not None}
+        return type(self)(**values, extra=self.extra)
+
+    @classmethod
+    def param(cls, name: str) -> Param:
+        """The declaration of parameter ``name``."""
+        for p in cls.__params__:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    @classmethod
+    def wire_name(cls) -> str:
+        return f"{cls.family}/{cls.action}"
+
+    # -- validation hooks -----------------------------------------------------------------
+    def save_key_warning(self, key: str) -> Optional[str]:
+        """Why saving this operation's output to ``key`` loses data, if it does.
+
+        Operations that write several objects override this (``{index}`` missing).
+        """
+        return None
+
+    def _where(self) -> str:
+        return type(self).wire_name()
+
+    def _validate(self) -> None:
+        values = {p.name: getattr(self, p.name) for p in self.__params__}
+        for rule in self.rules:
+            if not rule.holds(values):
+                shown = {k: v for k, v in values.items() if v is not None}
+                raise ProcessValueError(f"{self._where()}: {rule.text}; got {shown}", allowed=rule.text)
+
+    # -- wire -----------------------------------------------------------------------------
+    def wire_params(self) -> Iterator[str]:
+        """Each parameter as written on the wire (``w_100`` or a bare ``90``)."""
+        by_name = {p.name: p for p in self.__params__}
+        for name in self._order:
+            p = by_name[name]
+            text = p.codec.encode(getattr(self, name))
+            yield text if p.key is None else f"{p.key}_{text}"
+        for key, value in self.extra:
+            yield f"{key}_{value}"
+
+    def to_wire(self, *, with_family: bool = True) -> str:
+        """This operation as ``family/action,params`` (or ``action,params``)."""
+        head = self.wire_name() if with_family else self.action
+        return ",".join((head, *self.wire_params()))
+
+    @classmethod
+    def from_segments(
+        cls, tokens: Sequence[Any], subsegments: Sequence[Any], *, strict: bool, source: Optional[str] = None
+    ) -> Self:
+        """Build from this operation's tokens and its ``subsections`` segments.
+
+        Only operations that declare ``subsections`` get non-empty ``subsegments``.
+        """
+        return cls.from_tokens(tokens, strict=strict, source=source)
+
+    @classmethod
+    def from_tokens(cls, tokens: Sequence[Any], *, strict: bool, source: Optional[str] = None) -> Self:
+        """Build from parameter tokens (``grammar.Token``) of one segment."""
+        from .grammar import split_key
+
+        params = cls.__params__
+        by_key = {p.key: p for p in params if p.key is not None}
+        bare = [p for p in params if p.key is None]
+        values: Dict[str, Any] = {}
+        extra: list[Tuple[str, str]] = []
+        for token in tokens:
+            key, value, value_pos = split_key(token, keyed=bool(by_key), source=source)
+            if key is None:
+                if not bare or bare[0].name in values:
+                    raise ProcessSyntaxError(
+                        f"{cls.wire_name()}: unexpected bare value {token.text!r}",
+                        source=source,
+                        position=token.position,
+                    )
+                p = bare[0]
+            elif key in by_key:
+                p = by_key[key]
+            elif strict:
+                known = ", ".join(sorted(by_key)) or "none"
+                raise ProcessSyntaxError(
+                    f"{cls.wire_name()}: unknown parameter {key!r} (known: {known})",
+                    source=source,
+                    position=token.position,
+                )
+            else:
+                extra.append((key, value))
+                continue
+            try:
+                decoded = p.codec.decode(value)
+            except CodecError as exc:
+                raise ProcessValueError(
+                    f"{cls.wire_name()}: {p.label} {exc}; got {value!r}",
+                    param=p.label,
+                    value=value,
+                    allowed=p.codec.describe(),
+                    source=source,
+                    position=value_pos,
+                ) from None
+            values.pop(p.name, None)  # a repeated key: the last one wins, at its position
+            values[p.name] = decoded
+        try:
+            op = cls(**values, extra=tuple(extra))
+        except ProcessValueError as exc:
+            if exc.position is None and tokens:
+                exc.source, exc.position = source, tokens[0].position
+            raise
+        object.__setattr__(op, "_order", tuple(values))  # keep the written order
+        return op
+
+
+def _check(op: Operation, p: Param, value: Any) -> Any:
+    try:
+        return p.codec.check(value)
+    except CodecError as exc:
+        raise ProcessValueError(
+            f"{op._where()}: {p.label} {exc}; got {value!r}",
+            param=p.label,
+            value=value,
+            allowed=p.codec.describe(),
+        ) from None
+
+
+_O = TypeVar("_O", bound=Operation)
+
+
+def _rebuild(cls: Type[_O], items: Tuple[Tuple[str, Any], ...], extra: Tuple[Tuple[str, str], ...]) -> _O:
+    return cls(**dict(items), extra=extra)

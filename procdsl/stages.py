@@ -1,0 +1,302 @@
+"""Stages: what can follow what, in the types and at run time.
+
+::
+
+    Image.resize(...).rotate(90)          ImagePipeline    sync, GET-able
+    Style("name")                         Style            sync, GET-able
+    Video.snapshot(...), Doc.preview()    SyncProcess      sync, GET-able (non-image)
+      .save_as(bucket, key)               SyncJob          POST ?x-oss-process
+    Video.convert(...), Doc.convert(...)  AsyncOperation   needs save-as before sending
+      .save_as(bucket, key)               AsyncJob         POST ?x-oss-async-process
+      .notify(topic)                      AsyncJob         + /notify
+    Image.deblindwatermark(...)           NotifyOperation  result only in the message
+      .notify(topic)                      AsyncJob         + |sys/notify
+
+Each stage is an immutable value (frozen, slotted, hashable, picklable);
+``str()`` gives the wire string. Methods return new values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from typing import Any, Optional, Tuple, Union, overload
+
+from ._image_steps import ImageSteps
+from .errors import SaveAsKeyWarning, StageError
+from .operations.sys import Notify, SaveAs
+from .raw import RawOperation
+from .spec import Operation
+
+__all__ = [
+    "AnyOperation",
+    "AsyncJob",
+    "AsyncOperation",
+    "GetProcess",
+    "ImagePipeline",
+    "NotifyOperation",
+    "Process",
+    "Style",
+    "SyncJob",
+    "SyncProcess",
+]
+
+AnyOperation = Union[Operation, RawOperation]
+
+
+class _Stage:
+    """Shared behaviour of the stage values (all frozen dataclasses with slots)."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return self.to_wire()
+
+    def to_wire(self) -> str:
+        raise NotImplementedError
+
+    def __reduce__(self) -> Any:
+        return (type(self), tuple(getattr(self, f.name) for f in dataclasses.fields(self)))  # type: ignore[arg-type]
+
+
+def _is_async(op: AnyOperation) -> bool:
+    return isinstance(op, RawOperation) or op.processing == "async"
+
+
+def _is_sync(op: AnyOperation) -> bool:
+    return isinstance(op, RawOperation) or op.processing == "sync"
+
+
+def _warn_key(op: AnyOperation, save: SaveAs) -> None:
+    message = op.save_key_warning(save.key)
+    if message is not None:
+        warnings.warn(message, SaveAsKeyWarning, stacklevel=4)
+
+
+def _save(args: Tuple[Optional[str], ...], bucket: Optional[str], key: Optional[str]) -> SaveAs:
+    """Read ``save_as(key)``, ``save_as(bucket, key)`` or their keyword forms."""
+    if len(args) > 2:
+        raise TypeError("save_as() takes a key, or a bucket and a key")
+    if len(args) == 2:
+        if bucket is not None or key is not None:
+            raise TypeError("save_as() got the bucket or key twice")
+        bucket, key = args
+    elif len(args) == 1:
+        if key is not None:
+            if bucket is not None:
+                raise TypeError("save_as() got the bucket twice")
+            bucket = args[0]
+        else:
+            key = args[0]
+    if key is None:
+        raise TypeError("save_as() needs an object key")
+    return SaveAs(bucket=bucket, key=key)
+
+
+class _SavesSync(_Stage):
+    __slots__ = ()
+
+    @overload
+    def save_as(self, key: str, /) -> SyncJob: ...
+    @overload
+    def save_as(self, bucket: Optional[str], key: str, /) -> SyncJob: ...
+    @overload
+    def save_as(self, *, key: str, bucket: Optional[str] = None) -> SyncJob: ...
+    def save_as(self, *args: Optional[str], bucket: Optional[str] = None, key: Optional[str] = None) -> SyncJob:
+        """Save the result as an object (ProcessObject): ``save_as(key)`` or ``save_as(bucket, key)``."""
+        assert isinstance(self, (ImagePipeline, Style, SyncProcess))
+        return SyncJob(self, _save(args, bucket, key))
+
+
+@dataclasses.dataclass(frozen=True)
+class ImagePipeline(_SavesSync, ImageSteps):
+    """A chain of image actions, run left to right: ``image/resize,w_100/rotate,90``."""
+
+    __slots__ = ("steps",)
+    steps: Tuple[AnyOperation, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "steps", tuple(self.steps))
+        if not self.steps:
+            raise StageError("an image pipeline needs at least one action")
+        for step in self.steps:
+            if step.family != "image" or not _is_sync(step) or not isinstance(step, (Operation, RawOperation)):
+                raise StageError(f"{step.wire_name()} is not a synchronous image action")
+
+    def then(self, step: AnyOperation) -> ImagePipeline:
+        """This pipeline with one more action at the end."""
+        return ImagePipeline((*self.steps, step))
+
+    def _then(self, op: Operation) -> ImagePipeline:
+        return self.then(op)
+
+    def to_wire(self) -> str:
+        return "image/" + "/".join(step.to_wire(with_family=False) for step in self.steps)
+
+
+_STYLE_NAME = __import__("re").compile(r"[0-9A-Za-z_.\-]{1,63}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Style(_SavesSync):
+    """A stored style, ``style/<name>`` (1–63 of ``0-9A-Za-z_.-``)."""
+
+    __slots__ = ("name",)
+    name: str
+
+    def __post_init__(self) -> None:
+        from .errors import ProcessValueError
+
+        if not isinstance(self.name, str) or not _STYLE_NAME.fullmatch(self.name):
+            raise ProcessValueError(
+                f"style name must be 1-63 of 0-9, A-Z, a-z, '_', '.', '-'; got {self.name!r}",
+                param="name",
+                value=self.name,
+                allowed="1-63 characters of 0-9A-Za-z_.-",
+            )
+
+    def to_wire(self) -> str:
+        return f"style/{self.name}"
+
+
+@dataclasses.dataclass(frozen=True)
+class SyncProcess(_SavesSync):
+    """Synchronous non-image operations of one family, chained with ``/``.
+
+    ``video/snapshot,t_1000,f_jpg`` or the documented document chain
+    ``doc/convert,target_jpg,source_docx/snapshot,target_jpg,source_docx,page_2``.
+    """
+
+    __slots__ = ("ops",)
+    ops: Tuple[AnyOperation, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ops", tuple(self.ops))
+        if not self.ops:
+            raise StageError("a process needs at least one operation")
+        family = self.ops[0].family
+        for op in self.ops:
+            if op.family != family:
+                raise StageError(f"{op.wire_name()} cannot be chained after a {family}/ operation")
+            if op.family == "image":
+                raise StageError("image actions belong in an ImagePipeline")
+        # The first operation may be async in form (doc/convert) when chained, as the
+        # synchronous-processing page documents; a lone async operation is not sync.
+        if len(self.ops) == 1 and not _is_sync(self.ops[0]):
+            raise StageError(f"{self.ops[0].wire_name()} is asynchronous; send it with x-oss-async-process")
+
+    def then(self, op: AnyOperation) -> SyncProcess:
+        return SyncProcess((*self.ops, op))
+
+    def to_wire(self) -> str:
+        first, *rest = self.ops
+        return "/".join([first.to_wire(), *(op.to_wire(with_family=False) for op in rest)])
+
+
+GetProcess = Union[ImagePipeline, Style, SyncProcess]
+
+
+@dataclasses.dataclass(frozen=True)
+class SyncJob(_Stage):
+    """A synchronous process saved as an object: ``<process>|sys/saveas,…`` (ProcessObject)."""
+
+    __slots__ = ("save", "source")
+    source: GetProcess
+    save: SaveAs
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.source, (ImagePipeline, Style, SyncProcess)):
+            raise StageError("only a synchronous process can be saved with x-oss-process")
+        if isinstance(self.source, SyncProcess):
+            _warn_key(self.source.ops[-1], self.save)
+
+    def to_wire(self) -> str:
+        return f"{self.source.to_wire()}|{self.save.to_wire()}"
+
+
+@dataclasses.dataclass(frozen=True)
+class AsyncOperation(_Stage):
+    """An asynchronous operation that still needs ``save_as`` before it can be sent."""
+
+    __slots__ = ("op",)
+    op: AnyOperation
+
+    def __post_init__(self) -> None:
+        if not _is_async(self.op) or self.op.result_via_notify:
+            raise StageError(f"{self.op.wire_name()} is not an asynchronous operation that writes objects")
+
+    @overload
+    def save_as(self, key: str, /) -> AsyncJob: ...
+    @overload
+    def save_as(self, bucket: Optional[str], key: str, /) -> AsyncJob: ...
+    @overload
+    def save_as(self, *, key: str, bucket: Optional[str] = None) -> AsyncJob: ...
+    def save_as(self, *args: Optional[str], bucket: Optional[str] = None, key: Optional[str] = None) -> AsyncJob:
+        """Where the task writes its output: ``save_as(key)`` or ``save_as(bucket, key)``."""
+        return AsyncJob(self.op, _save(args, bucket, key))
+
+    def to_wire(self) -> str:
+        return self.op.to_wire()
+
+
+@dataclasses.dataclass(frozen=True)
+class NotifyOperation(_Stage):
+    """An asynchronous operation whose result arrives only as a notify message."""
+
+    __slots__ = ("op",)
+    op: AnyOperation
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.op, RawOperation) or self.op.result_via_notify):
+            raise StageError(f"{self.op.wire_name()} does not deliver its result by notification")
+
+    def notify(self, topic: Optional[str] = None) -> AsyncJob:
+        """Send the result to SMQ topic ``topic``: ``|sys/notify,topic_…``."""
+        return AsyncJob(self.op, None, Notify(topic=topic))
+
+    def to_wire(self) -> str:
+        return self.op.to_wire()
+
+
+@dataclasses.dataclass(frozen=True)
+class AsyncJob(_Stage):
+    """A complete ``x-oss-async-process`` job (AsyncProcessObject)."""
+
+    __slots__ = ("notification", "op", "save")
+    op: AnyOperation
+    save: Optional[SaveAs]
+    notification: Optional[Notify]
+
+    def __init__(self, op: AnyOperation, save: Optional[SaveAs], notification: Optional[Notify] = None) -> None:
+        object.__setattr__(self, "op", op)
+        object.__setattr__(self, "save", save)
+        object.__setattr__(self, "notification", notification)
+        self.__post_init__()
+
+    def __post_init__(self) -> None:
+        if not _is_async(self.op):
+            raise StageError(f"{self.op.wire_name()} is synchronous; use x-oss-process (a SyncJob)")
+        if self.save is None:
+            if self.notification is None:
+                raise StageError("an asynchronous job needs a save-as or a notify stage")
+            if not (isinstance(self.op, RawOperation) or self.op.result_via_notify):
+                raise StageError(f"{self.op.wire_name()} writes objects: it needs a save-as")
+        else:
+            if not isinstance(self.op, RawOperation) and self.op.result_via_notify:
+                raise StageError(f"{self.op.wire_name()} writes no object; send it with notify only")
+            _warn_key(self.op, self.save)
+
+    def notify(self, topic: Optional[str] = None) -> AsyncJob:
+        """Also send the task result to SMQ topic ``topic`` (bare ``/notify`` without one)."""
+        return AsyncJob(self.op, self.save, Notify(topic=topic))
+
+    def to_wire(self) -> str:
+        sys_actions = []
+        if self.save is not None:
+            sys_actions.append(self.save.to_wire(with_family=False))
+        if self.notification is not None:
+            sys_actions.append(self.notification.to_wire(with_family=False))
+        return f"{self.op.to_wire()}|sys/" + "/".join(sys_actions)
+
+
+Process = Union[ImagePipeline, Style, SyncProcess, SyncJob, AsyncOperation, NotifyOperation, AsyncJob]

@@ -1,0 +1,138 @@
+"""Save-as variables and the codecs for the names that may carry them.
+
+OSS expands ``{name}`` in a ``sys/saveas`` object key (``o``) and bucket (``b``);
+``{{`` and ``}}`` are literal braces. The set below is the one on the OSS
+"Variables" page (https://www.alibabacloud.com/help/en/oss/user-guide/variables)
+and the IMM TargetURI template page it refers to
+(https://www.alibabacloud.com/help/en/imm/user-guide/targeturi-template).
+``{index}`` and ``{autoext}`` are filled by operations that write several
+objects or choose the extension. Write them raw (``"out/{index}.png"``) or with
+the constants of ``Var`` (``f"out/{Var.index}.png"``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final, FrozenSet
+
+from .codecs import B64Text, CodecError
+
+__all__ = ["BucketName", "ObjectKey", "TopicName", "VARIABLES", "Var", "variables_in"]
+
+VARIABLES: Final[FrozenSet[str]] = frozenset(
+    {
+        "bucket",
+        "key",
+        "dirname",
+        "barename",
+        "basename",
+        "ext",
+        "year",
+        "mon",
+        "day",
+        "hour",
+        "min",
+        "sec",
+        "t_year",
+        "t_mon",
+        "t_day",
+        "t_hour",
+        "t_min",
+        "t_sec",
+        "index",
+        "autoext",
+    }
+)
+
+_PIECE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+class Var:
+    """The variables as ready-made ``{name}`` strings, for use in f-strings."""
+
+    bucket: Final = "{bucket}"
+    key: Final = "{key}"
+    dirname: Final = "{dirname}"
+    barename: Final = "{barename}"
+    basename: Final = "{basename}"
+    ext: Final = "{ext}"
+    year: Final = "{year}"
+    mon: Final = "{mon}"
+    day: Final = "{day}"
+    hour: Final = "{hour}"
+    min: Final = "{min}"
+    sec: Final = "{sec}"
+    t_year: Final = "{t_year}"
+    t_mon: Final = "{t_mon}"
+    t_day: Final = "{t_day}"
+    t_hour: Final = "{t_hour}"
+    t_min: Final = "{t_min}"
+    t_sec: Final = "{t_sec}"
+    index: Final = "{index}"
+    autoext: Final = "{autoext}"
+
+    @staticmethod
+    def tag(name: str) -> str:
+        """``{tags.<name>}``: an IMM tag of the source (documented for IMM TargetURI)."""
+        return "{tags.%s}" % name
+
+
+def variables_in(text: str) -> tuple[str, ...]:
+    """The variable names used in ``text``; raises ``CodecError`` for unknown ones or stray braces."""
+    names = []
+    for match in _PIECE.finditer(text):
+        piece = match.group(0)
+        if piece in ("{{", "}}"):
+            continue
+        name = match.group(1)
+        if name is None:
+            raise CodecError(f"has a stray {piece!r}; write {piece * 2!r} for a literal brace")
+        if name not in VARIABLES and not re.fullmatch(r"tags\.[^{}]+", name):
+            known = ", ".join("{%s}" % v for v in sorted(VARIABLES))
+            raise CodecError(f"uses unknown variable {{{name}}} (known: {known}, {{tags.<name>}})")
+        names.append(name)
+    return tuple(names)
+
+
+class ObjectKey(B64Text):
+    """A save-as object key: 1–1023 bytes, no trailing ``/``, known variables only."""
+
+    def __init__(self) -> None:
+        super().__init__(max_bytes=1023, what="an object key (variables allowed)")
+
+    def check(self, value: object) -> str:
+        key = super().check(value)
+        if key.endswith("/"):
+            # The console's task page: "不支持以正斜线（/）结尾的路径" (no trailing slash).
+            raise CodecError("must not end with '/'")
+        if key.startswith("/"):
+            raise CodecError("must not start with '/'")
+        variables_in(key)
+        return key
+
+
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
+
+
+class BucketName(B64Text):
+    """A bucket name (3–63 of ``a-z0-9-``, no leading or trailing ``-``) or a variable template."""
+
+    def __init__(self) -> None:
+        super().__init__(what="a bucket name")
+
+    def check(self, value: object) -> str:
+        name = super().check(value)
+        if "{" in name:
+            variables_in(name)
+        elif not _BUCKET.fullmatch(name):
+            raise CodecError(
+                "must be a bucket name: 3-63 lowercase letters, digits and '-', not starting or ending with '-'"
+            )
+        return name
+
+
+class TopicName(B64Text):
+    """An SMQ (MNS) topic name: a letter, then up to 255 letters, digits and ``-``."""
+
+    def __init__(self) -> None:
+        super().__init__(pattern=r"[A-Za-z][A-Za-z0-9-]{0,255}", what="an SMQ (MNS) topic name")

@@ -1,0 +1,186 @@
+"""The core on document conversion: the documented strings, errors, values."""
+
+from __future__ import annotations
+
+import pickle
+import warnings
+
+import pytest
+
+from procdsl import (
+    AsyncJob,
+    AsyncOperation,
+    Doc,
+    ProcessError,
+    ProcessSyntaxError,
+    ProcessValueError,
+    SaveAs,
+    SaveAsKeyWarning,
+    StageError,
+    parse,
+)
+from procdsl.operations.doc import Convert
+
+# The message-notification page's example, and its parts decoded by hand:
+# dGVzdC1idWNrZXQ = "test-bucket", ZG9jX2ltYWdlcy97aW5kZXh9LnBuZw = "doc_images/{index}.png",
+# dGVzdC10b3BpYw = "test-topic".
+DOC_NOTIFY = (
+    "doc/convert,target_png,source_docx|sys/saveas,b_dGVzdC1idWNrZXQ,"
+    "o_ZG9jX2ltYWdlcy97aW5kZXh9LnBuZw/notify,topic_dGVzdC10b3BpYw"
+)
+DOC_BARE_NOTIFY = (
+    "doc/convert,target_png,source_docx|sys/saveas,b_dGVzdC1idWNrZXQ,o_ZG9jX2ltYWdlcy97aW5kZXh9LnBuZw/notify"
+)
+
+
+def sample() -> AsyncJob:
+    return Doc.convert(src="docx", to="png").save_as("test-bucket", "doc_images/{index}.png").notify("test-topic")
+
+
+def test_builder_gives_the_documented_string() -> None:
+    assert str(sample()) == DOC_NOTIFY
+
+
+def test_bare_notify_ends_in_notify() -> None:
+    job = Doc.convert(src="docx", to="png").save_as("test-bucket", "doc_images/{index}.png").notify()
+    assert str(job) == DOC_BARE_NOTIFY
+    assert str(job).endswith("/notify")
+
+
+def test_parse_gives_equal_values() -> None:
+    assert parse(DOC_NOTIFY) == sample()
+    assert (
+        parse(DOC_BARE_NOTIFY)
+        == Doc.convert(src="docx", to="png").save_as("test-bucket", "doc_images/{index}.png").notify()
+    )
+    assert str(parse(DOC_NOTIFY)) == DOC_NOTIFY
+
+
+def test_parsed_fields_are_decoded() -> None:
+    job = parse(DOC_NOTIFY)
+    assert isinstance(job, AsyncJob)
+    assert job.op == Convert(to="png", src="docx")
+    assert job.save == SaveAs(bucket="test-bucket", key="doc_images/{index}.png")
+    assert job.notification is not None and job.notification.topic == "test-topic"
+
+
+def test_save_as_key_only_uses_source_bucket() -> None:
+    job = Doc.convert(to="pdf").save_as("out/{barename}.pdf")
+    # b3V0L3tiYXJlbmFtZX0ucGRm = "out/{barename}.pdf"
+    assert str(job) == "doc/convert,target_pdf|sys/saveas,o_b3V0L3tiYXJlbmFtZX0ucGRm"
+    assert Doc.convert(to="pdf").save_as(key="out/{barename}.pdf") == job
+
+
+def test_padded_and_standard_base64_and_any_order_parse_to_the_same_value() -> None:
+    padded = (
+        "doc/convert,source_docx,target_png|sys/saveas,o_ZG9jX2ltYWdlcy97aW5kZXh9LnBuZw,"
+        "b_dGVzdC1idWNrZXQ=/notify,topic_dGVzdC10b3BpYw=="
+    )
+    value = parse(padded)
+    assert value == sample()
+    # The written order is kept; base64 is written without padding.
+    assert str(value) == (
+        "doc/convert,source_docx,target_png|sys/saveas,o_ZG9jX2ltYWdlcy97aW5kZXh9LnBuZw,"
+        "b_dGVzdC1idWNrZXQ/notify,topic_dGVzdC10b3BpYw"
+    )
+    assert isinstance(value, AsyncJob) and isinstance(value.op, Convert)
+    assert str(value.op.canonical()) == "doc/convert,target_png,source_docx"
+
+
+def test_pages_are_base64() -> None:
+    op = Doc.convert(to="pdf", src="docx", pages="1,2,4-10")
+    # MSwyLDQtMTA = "1,2,4-10" (media.md Part 3 §8)
+    assert str(op) == "doc/convert,target_pdf,source_docx,pages_MSwyLDQtMTA"
+    assert parse("doc/convert,target_pdf,source_docx,pages_MSwyLDQtMTA") == op
+
+
+def test_values_are_immutable_hashable_and_picklable() -> None:
+    job = sample()
+    assert hash(job) == hash(sample())
+    assert len({job, sample()}) == 1
+    assert pickle.loads(pickle.dumps(job)) == job
+    op = Convert(to="png")
+    with pytest.raises(AttributeError):
+        op.to = "pdf"  # type: ignore[misc]
+    base = Doc.convert(to="png", src="docx")
+    one, two = base.save_as("a/{index}.png"), base.save_as("b/{index}.png")
+    assert str(one) != str(two) and str(base) == "doc/convert,target_png,source_docx"
+
+
+def test_multi_page_images_without_index_warn() -> None:
+    with pytest.warns(SaveAsKeyWarning, match=r"\{index\}"):
+        Doc.convert(to="png").save_as("doc_images/page.png")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Doc.convert(to="pdf").save_as("one.pdf")
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "position"),
+    [
+        ("", ProcessSyntaxError, 0),
+        ("doc//", ProcessSyntaxError, 4),
+        ("doc/convert,target_", ProcessValueError, 19),
+        ("doc/convert,target_png|sys/saveas,o_!!", ProcessValueError, 36),
+        ("doc/convert,target_png|sys/saveas,o_Zm9v===", ProcessValueError, 36),
+        ("doc/unknown,target_png", ProcessSyntaxError, 4),
+        ("video2/convert", ProcessSyntaxError, 0),
+        ("doc/convert,target_png,colour_red", ProcessSyntaxError, 23),
+        ("doc/convert,target_png|sys/notify,topic_dA", StageError, 23),
+        ("doc/convert,target_png|sys/saveas,o_YQ|sys/saveas,o_Yg", ProcessSyntaxError, 38),
+        ("doc/convert,target_png,,source_docx", ProcessSyntaxError, 23),
+        ("doc/convert,target_png|", ProcessSyntaxError, 23),
+        ("sys/saveas,o_YQ", ProcessSyntaxError, 0),
+        ("example.jpg@100w_100h", ProcessSyntaxError, 11),
+        ("doc/convert,target_png|sys/saveas,o_e2Zvb30", ProcessValueError, 36),
+    ],
+)
+def test_garbage_raises_process_errors_with_positions(text: str, error: type, position: int) -> None:
+    with pytest.raises(error) as info:
+        parse(text)
+    assert isinstance(info.value, ProcessError)
+    assert info.value.position == position
+
+
+def test_value_errors_name_parameter_value_and_range() -> None:
+    with pytest.raises(ProcessValueError) as info:
+        Doc.convert(to="pngg")  # type: ignore[arg-type]
+    assert info.value.param == "to (target)"
+    assert info.value.value == "pngg"
+    assert info.value.allowed == "one of pdf, png, jpg, txt"
+    assert "pngg" in str(info.value) and "one of pdf, png, jpg, txt" in str(info.value)
+
+
+def test_save_as_rejects_unknown_variables_and_bad_buckets() -> None:
+    with pytest.raises(ProcessValueError, match=r"unknown variable \{foo\}"):
+        Doc.convert(to="pdf").save_as("out/{foo}.pdf")
+    with pytest.raises(ProcessValueError, match="bucket name"):
+        Doc.convert(to="pdf").save_as("Bad_Bucket", "a.pdf")
+    with pytest.raises(ProcessValueError, match="end with '/'"):
+        Doc.convert(to="pdf").save_as("dir/")
+    assert str(Doc.convert(to="pdf").save_as("{{literal}}.pdf")).endswith("o_e3tsaXRlcmFsfX0ucGRm")
+
+
+def test_unknown_keys_and_actions_survive_lenient_parsing() -> None:
+    text = "doc/convert,target_png,source_docx,dpi_300|sys/saveas,o_ZG9jX2ltYWdlcy97aW5kZXh9LnBuZw"
+    with pytest.raises(ProcessSyntaxError, match="unknown parameter 'dpi'"):
+        parse(text)
+    lenient = parse(text, strict=False)
+    assert str(lenient) == text
+    assert parse(str(lenient), strict=False) == lenient
+    newer = "doc/translate,lang_en|sys/saveas,o_YS50eHQ/notify,topic_dA"
+    assert str(parse(newer, strict=False)) == newer
+
+
+def test_context_checks_the_header() -> None:
+    with pytest.raises(StageError):
+        parse("doc/convert,target_png,source_docx", context="async")
+    with pytest.raises(StageError):
+        parse(DOC_NOTIFY, context="sync")
+    assert parse("x-oss-async-process=" + DOC_NOTIFY) == sample()
+
+
+def test_async_operation_alone_is_not_a_job() -> None:
+    value = parse("doc/convert,target_png,source_docx")
+    assert isinstance(value, AsyncOperation)
+    assert str(value) == "doc/convert,target_png,source_docx"
