@@ -142,9 +142,14 @@ _FLOAT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 class Float(Codec[float]):
-    """A decimal number in a range; ``lo_open`` excludes the lower bound."""
+    """A decimal number in a range, with at most ``PLACES`` decimals (29.97, 23.976).
+
+    ``lo_open`` excludes the lower bound. Limiting the decimals keeps the wire
+    form plain (never ``1e-05``) and makes every value round-trip exactly.
+    """
 
     kind = "float"
+    PLACES = 3
 
     def __init__(self, lo: float, hi: float, *, lo_open: bool = False, unit: str = "") -> None:
         self.lo, self.hi, self.lo_open, self.unit = lo, hi, lo_open, unit
@@ -156,10 +161,12 @@ class Float(Codec[float]):
         too_low = number <= self.lo if self.lo_open else number < self.lo
         if too_low or number > self.hi:
             raise CodecError(f"must be {self.describe()}")
+        if round(number, self.PLACES) != number:
+            raise CodecError(f"must have at most {self.PLACES} decimal places")
         return number
 
     def encode(self, value: float) -> str:
-        return str(int(value)) if value == int(value) else repr(value)
+        return str(int(value)) if value == int(value) else f"{value:.{self.PLACES}f}".rstrip("0")
 
     def decode(self, text: str) -> float:
         if not _FLOAT.fullmatch(text):

@@ -191,7 +191,7 @@ class OperationMeta(type):
         cls = super().__new__(mcls, name, bases, ns, **kw)
         family = ns.get("family")
         action = ns.get("action")
-        if isinstance(family, str) and isinstance(action, str) and ns.get("register", True):
+        if family and action and isinstance(family, str) and isinstance(action, str):
             _REGISTRY[(family, action)] = cls  # type: ignore[assignment]
         return cls
 
