@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .builders import Audio, Doc, Hls, Image, Video
 from .errors import ProcessError, ProcessSyntaxError, ProcessValueError, SaveAsKeyWarning, StageError
+from .operations.image import WatermarkImage, WatermarkResize
 from .operations.sys import Notify, SaveAs
 from .parser import parse
 from .raw import RawOperation
@@ -51,6 +52,8 @@ __all__ = [
     "SyncProcess",
     "Var",
     "Video",
+    "WatermarkImage",
+    "WatermarkResize",
     "parse",
 ]
 

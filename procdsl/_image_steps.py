@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generic
 
 from typing_extensions import ParamSpec
 
+from .operations import image
 from .spec import Operation
 
 if TYPE_CHECKING:
@@ -47,3 +48,21 @@ class ImageSteps:
         raise NotImplementedError
 
     # The image catalogue (procdsl.operations.image) adds one line per action here.
+    resize = step(image.Resize)
+    crop = step(image.Crop)
+    circle = step(image.Circle)
+    indexcrop = step(image.IndexCrop)
+    rounded_corners = step(image.RoundedCorners)
+    auto_orient = step(image.AutoOrient)
+    rotate = step(image.Rotate)
+    blur = step(image.Blur)
+    bright = step(image.Bright)
+    contrast = step(image.Contrast)
+    sharpen = step(image.Sharpen)
+    interlace = step(image.Interlace)
+    quality = step(image.Quality)
+    format = step(image.Format)
+    watermark = step(image.Watermark)
+    info = step(image.Info)
+    average_hue = step(image.AverageHue)
+    blindwatermark = step(image.Blindwatermark)

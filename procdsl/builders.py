@@ -15,6 +15,7 @@ from typing_extensions import ParamSpec
 
 from ._image_steps import ImageSteps
 from .operations import doc
+from .operations.image import Deblindwatermark
 from .spec import Operation
 from .stages import AsyncOperation, ImagePipeline, NotifyOperation, SyncProcess
 
@@ -57,6 +58,8 @@ class _ImageNamespace(ImageSteps):
     """``Image.resize(...)`` starts a pipeline; every image step is available here."""
 
     __slots__ = ()
+
+    deblindwatermark = staticmethod(notify_op(Deblindwatermark))
 
     def _then(self, op: Operation) -> ImagePipeline:
         return ImagePipeline((op,))

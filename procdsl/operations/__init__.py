@@ -1,5 +1,5 @@
 """The operation catalogue, one module per family; importing it registers every operation."""
 
-from . import doc, sys
+from . import doc, image, sys
 
-__all__ = ["doc", "sys"]
+__all__ = ["doc", "image", "sys"]
