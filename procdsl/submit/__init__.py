@@ -1,0 +1,1 @@
+"""Send procdsl process strings to OSS (placeholder; filled in below)."""
