@@ -149,10 +149,10 @@ class WatermarkResize(Resize):
 
     ``P`` scales the watermark to a percentage of the *main* image, [1, 100]
     (https://help.aliyun.com/zh/oss/user-guide/add-watermarks). It exists only there,
-    so this class is not registered: top-level parsing never produces it.
+    so this class is not registered (it declares no family/action of its own):
+    top-level parsing never produces it.
     """
 
-    register: ClassVar[bool] = False
     rules: ClassVar[Tuple[Rule, ...]] = (
         at_least_one("width", "height", "longer", "shorter", "percent", "main_percent"),
         requires("color", "mode", "pad"),
