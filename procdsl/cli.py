@@ -1,0 +1,370 @@
+"""The ``procdsl`` command: explain, check, format and rewrite process strings from a shell.
+
+::
+
+    procdsl explain 'doc/convert,target_png|sys/saveas,o_…'     what it does, base64 decoded
+    procdsl check STRING...            (or one per line on stdin)  exit 0 if all are valid, else 1
+    procdsl format STRING              the canonical spelling
+    procdsl python STRING              procdsl code that builds the same value
+    procdsl url BUCKET KEY STRING      a signed GET URL (needs procdsl[submit] and credentials)
+    procdsl submit BUCKET KEY STRING   start an asynchronous job
+    procdsl spec [--schema]            the operation catalogue as JSON
+
+Mistakes in the input print a message with a caret under the column and exit
+1; usage mistakes exit 2; nothing prints a traceback unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+import traceback
+import warnings
+from typing import IO, Any, Callable, Dict, Iterator, Optional, Sequence, Tuple
+
+from .errors import ProcessError, SaveAsKeyWarning
+from .explain import canonical, explain, parse_leniently, to_python
+from .parser import Context, parse
+from .stages import Process
+
+__all__ = ["main"]
+
+_COLORS = {"bold": "1", "error": "31;1", "warn": "33", "ok": "32", "name": "36", "value": "1", "dim": "2"}
+
+
+class _UserError(Exception):
+    """A mistake the user can fix (missing credentials, no submit layer): message only."""
+
+
+class _Out:
+    """Where to print, with colour only on a terminal (and never with NO_COLOR)."""
+
+    def __init__(self, stdout: IO[str], stderr: IO[str], color: str) -> None:
+        self.stdout, self.stderr = stdout, stderr
+        self._color = {"never": False, "always": True}.get(color)
+
+    def colored(self, stream: IO[str]) -> bool:
+        if self._color is not None:
+            return self._color
+        isatty = getattr(stream, "isatty", None)
+        return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
+
+    def styler(self, stream: IO[str]) -> Callable[[str, str], str]:
+        if not self.colored(stream):
+            return lambda _kind, text: text
+        return lambda kind, text: f"\033[{_COLORS[kind]}m{text}\033[0m" if kind in _COLORS else text
+
+    def out(self, text: str = "") -> None:
+        print(text, file=self.stdout)
+
+    def err(self, text: str) -> None:
+        print(text, file=self.stderr)
+
+    def error(self, where: str, exc: BaseException) -> None:
+        """A compiler-style error: ``where: error: message``, the source, a caret."""
+        paint = self.styler(self.stderr)
+        message = exc.message if isinstance(exc, ProcessError) else str(exc)
+        column = ""
+        if isinstance(exc, ProcessError) and exc.position is not None:
+            column = f":{exc.position + 1}"
+        self.err(f"{where}{column}: {paint('error', 'error:')} {message}")
+        if isinstance(exc, ProcessError) and exc.caret():
+            source, caret = exc.caret().rsplit("\n", 1)
+            self.err(f"  {source}\n  {paint('error', caret)}")
+
+    def note(self, text: str) -> None:
+        self.err(self.styler(self.stderr)("warn", f"note: {text}"))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="procdsl",
+        description="Explain, check and rewrite Alibaba Cloud OSS process strings "
+        "(x-oss-process / x-oss-async-process).",
+        epilog="Run 'procdsl COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"procdsl {_version()}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto", help="colour output (default: on a terminal)"
+    )
+    common.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    def command(name: str, help: str, description: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=description, parents=[common])
+
+    p = command(
+        "explain",
+        "describe what a process string does",
+        "Show the stages, operations and parameters of a process string: readable names, wire keys, "
+        "units, base64 values decoded, documented server defaults, and warnings. Unknown operations "
+        "or parameters are shown as kept verbatim (lenient parsing), with a note.",
+    )
+    p.add_argument("string", metavar="STRING", help="a process string (quote it for the shell)")
+    p.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    p.add_argument("--strict", action="store_true", help="fail instead of falling back to lenient parsing")
+
+    p = command(
+        "check",
+        "validate process strings (exit 0 when all are valid)",
+        "Parse each STRING (or each non-empty line of standard input) strictly. Errors are printed "
+        "with a caret under the column; the exit status is 1 if any string is invalid.",
+    )
+    p.add_argument("strings", metavar="STRING", nargs="*", help="process strings; none or '-' reads standard input")
+    p.add_argument(
+        "--lenient", action="store_true", help="accept unknown operations and parameters (kept verbatim), with a note"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
+    p = command(
+        "format",
+        "print the canonical spelling",
+        "Print each process string in canonical form: parameters in declared order, URL-safe base64 "
+        "without padding, sys/notify for a bare |notify.",
+    )
+    p.add_argument("strings", metavar="STRING", nargs="*", help="process strings; none or '-' reads standard input")
+    p.add_argument("--strict", action="store_true", help="fail instead of falling back to lenient parsing")
+
+    p = command(
+        "python",
+        "print procdsl code that builds the value",
+        "Print Python code that rebuilds the parsed value with procdsl's builders.",
+    )
+    p.add_argument("string", metavar="STRING", help="a process string")
+    p.add_argument("--name", default="process", help="the variable to assign (default: process)")
+    p.add_argument("--strict", action="store_true", help="fail instead of falling back to lenient parsing")
+
+    for name, help, description in (
+        (
+            "url",
+            "print a signed GET URL for a synchronous process",
+            "Sign a GET URL for BUCKET/KEY with the process string as x-oss-process. Credentials come "
+            "from OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET (and OSS_SESSION_TOKEN); needs procdsl[submit].",
+        ),
+        (
+            "submit",
+            "start an asynchronous job (x-oss-async-process)",
+            "Send the process string as an x-oss-async-process job on BUCKET/KEY and print the "
+            "response (task id). Credentials come from OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET (and "
+            "OSS_SESSION_TOKEN); needs procdsl[submit].",
+        ),
+    ):
+        p = command(name, help, description)
+        p.add_argument("bucket", metavar="BUCKET")
+        p.add_argument("key", metavar="KEY", help="the source object key")
+        p.add_argument("string", metavar="STRING", help="a process string")
+        p.add_argument(
+            "--region",
+            default=os.environ.get("OSS_REGION"),
+            help="region id such as cn-hangzhou (default: $OSS_REGION)",
+        )
+        if name == "url":
+            p.add_argument("--expires", type=int, default=600, help="seconds the URL stays valid (default: 600)")
+
+    p = command(
+        "spec",
+        "print the operation catalogue as JSON",
+        "Print every family, action and parameter (wire key, Python name, type, range, default, "
+        "encoding, sync/async, doc page) as one versioned JSON document.",
+    )
+    p.add_argument("--schema", action="store_true", help="print the JSON Schema of the document instead")
+    p.add_argument("--indent", type=int, default=2, help="JSON indentation (default: 2)")
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def main(argv: Optional[Sequence[str]] = None, *, stdin: Optional[IO[str]] = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 invalid input, 2 usage)."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
+    out = _Out(sys.stdout, sys.stderr, getattr(args, "color", "auto"))
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    handler = _COMMANDS[args.command]
+    try:
+        return handler(args, out, stdin if stdin is not None else sys.stdin)
+    except ProcessError as exc:
+        out.error("procdsl", exc)
+        return 1
+    except _UserError as exc:
+        out.err(f"procdsl: error: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if _is_submit_error(exc) and not args.debug:
+            out.err(f"procdsl: error: {exc}")
+            return 1
+        if args.debug:
+            traceback.print_exc()
+        else:
+            out.err(f"procdsl: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)")
+        return 1
+
+
+def _is_submit_error(exc: BaseException) -> bool:
+    """An error of the submit layer (credentials, OSS error codes, transport): no traceback."""
+    return any(c.__name__ == "SubmitError" and c.__module__.startswith("procdsl.submit") for c in type(exc).__mro__)
+
+
+def _inputs(strings: Sequence[str], stdin: IO[str]) -> Iterator[Tuple[str, str]]:
+    """``(where, string)`` for each argument, or each non-empty stdin line."""
+    if not strings or list(strings) == ["-"]:
+        for number, line in enumerate(stdin, 1):
+            text = line.strip()
+            if text and not text.startswith("#"):
+                yield f"<stdin>:{number}", text
+        return
+    for number, text in enumerate(strings, 1):
+        yield f"<arg {number}>", text
+
+
+def _load(text: str, strict: bool, out: _Out) -> Any:
+    """Parse strictly, or fall back to lenient parsing with a note on stderr."""
+    if strict:
+        return _parse(text)
+    value, error = parse_leniently(text)
+    if error is not None:
+        out.note(f"strict parsing failed ({error}); parsed leniently: unknown parts are kept verbatim")
+    return value
+
+
+def _parse(text: str, context: Optional[Context] = None) -> Process:
+    """Strict parse; ``SaveAsKeyWarning`` is reported by ``explain``, not raised."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SaveAsKeyWarning)
+        return parse(text, context=context)
+
+
+def _cmd_explain(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
+    result = explain(args.string, strict=args.strict)
+    if args.json:
+        out.out(result.to_json())
+    else:
+        out.out(result.text(style=out.styler(out.stdout)))
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
+    failures = 0
+    paint = out.styler(out.stdout)
+    for where, text in _inputs(args.strings, stdin):
+        try:
+            if args.lenient:
+                value, error = parse_leniently(text)
+            else:
+                value, error = _parse(text), None
+        except ProcessError as exc:
+            failures += 1
+            out.error(where, exc)
+            continue
+        for warning in explain(value).warnings:
+            out.note(f"{where}: {warning}")
+        if error is not None:
+            out.note(f"{where}: strict parsing failed ({error}); accepted leniently")
+        if not args.quiet:
+            out.out(f"{paint('ok', 'ok')}  {text}")
+    return 1 if failures else 0
+
+
+def _cmd_format(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
+    failures = 0
+    for where, text in _inputs(args.strings, stdin):
+        try:
+            value = _load(text, args.strict, out)
+        except ProcessError as exc:
+            failures += 1
+            out.error(where, exc)
+            continue
+        out.out(canonical(value).to_wire())
+    return 1 if failures else 0
+
+
+def _cmd_python(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
+    if not args.name.isidentifier():
+        raise _UserError(f"--name must be a Python identifier; got {args.name!r}")
+    value = _load(args.string, args.strict, out)
+    out.stdout.write(to_python(value, name=args.name))
+    return 0
+
+
+def _client(region: Optional[str]) -> Any:
+    try:
+        submit: Any = importlib.import_module("procdsl.submit")  # lazily: the core never imports it
+    except ImportError as exc:
+        raise _UserError(
+            f"the submit layer is not available ({exc}); install it with: pip install 'procdsl[submit]'"
+        ) from None
+    if not region:
+        raise _UserError("no region: pass --region (such as cn-hangzhou) or set OSS_REGION")
+    missing = [name for name in ("OSS_ACCESS_KEY_ID", "OSS_ACCESS_KEY_SECRET") if not os.environ.get(name)]
+    if missing:
+        raise _UserError(f"no credentials: set {' and '.join(missing)} (and OSS_SESSION_TOKEN for STS)")
+    try:
+        return submit.Client(region=region, credentials=submit.Credentials.from_env())
+    except ProcessError:
+        raise
+    except (ValueError, KeyError, LookupError) as exc:
+        raise _UserError(f"cannot create the OSS client: {exc}") from None
+
+
+def _cmd_url(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
+    value = _parse(args.string, "sync")
+    client = _client(args.region)
+    if args.expires <= 0:
+        raise _UserError(f"--expires must be a positive number of seconds; got {args.expires}")
+    out.out(str(client.sign_url(args.bucket, args.key, value, expires=args.expires)))
+    return 0
+
+
+def _cmd_submit(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
+    value = _parse(args.string, "async")
+    client = _client(args.region)
+    result = client.submit(args.bucket, args.key, value)
+    out.out(_show_result(result))
+    return 0
+
+
+def _show_result(result: Any) -> str:
+    if isinstance(result, (dict, list)):
+        return json.dumps(result, indent=2, ensure_ascii=False)
+    for attr in ("as_dict", "_asdict"):
+        method = getattr(result, attr, None)
+        if callable(method):
+            return json.dumps(method(), indent=2, ensure_ascii=False, default=str)
+    return str(result)
+
+
+def _cmd_spec(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
+    from .catalog import SPEC_SCHEMA, build_spec
+
+    document = SPEC_SCHEMA if args.schema else build_spec()
+    indent = args.indent if args.indent > 0 else None
+    out.out(json.dumps(document, indent=indent, ensure_ascii=False))
+    return 0
+
+
+_COMMANDS: Dict[str, Callable[[argparse.Namespace, _Out, IO[str]], int]] = {
+    "explain": _cmd_explain,
+    "check": _cmd_check,
+    "format": _cmd_format,
+    "python": _cmd_python,
+    "url": _cmd_url,
+    "submit": _cmd_submit,
+    "spec": _cmd_spec,
+}
