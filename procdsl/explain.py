@@ -73,6 +73,8 @@ class ParamExplanation:
     note: str = ""
     #: False for an unknown ``key_value`` kept by lenient parsing.
     known: bool = True
+    #: Operations held as the value (``/pre``/``/sur`` clips of a concat, nested steps).
+    parts: Tuple[OperationExplanation, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -148,9 +150,13 @@ class Explanation:
         return "\n".join(lines)
 
 
-def _op_lines(op: OperationExplanation, paint: Callable[[str, str], str]) -> List[str]:
+def _op_lines(op: OperationExplanation, paint: Callable[[str, str], str], indent: str = "") -> List[str]:
+    return [indent + line for line in _op_lines_flat(op, paint)]
+
+
+def _op_lines_flat(op: OperationExplanation, paint: Callable[[str, str], str]) -> List[str]:
     head = f"  {paint('name', op.name)}"
-    if op.processing and op.family != "sys":
+    if op.processing and op.family not in ("sys", ""):
         head += f" ({op.processing})"
     if op.summary:
         head += f" — {op.summary}"
@@ -162,7 +168,11 @@ def _op_lines(op: OperationExplanation, paint: Callable[[str, str], str]) -> Lis
     width = max((len(_param_label(p)) for p in op.params), default=0)
     for p in op.params:
         label = _param_label(p).ljust(width)
-        if p.given:
+        if p.given and p.parts:
+            lines.append(f"    {label} =")
+            for part in p.parts:
+                lines.extend(_op_lines(part, paint, "    "))
+        elif p.given:
             shown = _show(p)
             extra = []
             if p.decoded:
@@ -181,6 +191,8 @@ def _op_lines(op: OperationExplanation, paint: Callable[[str, str], str]) -> Lis
 
 
 def _param_label(p: ParamExplanation) -> str:
+    if p.parts:
+        return f"{p.name} (segments)"
     if p.key is None:
         return f"{p.name} (positional)"
     if p.key == p.name:
@@ -221,16 +233,19 @@ def _summary(doc: Optional[str]) -> str:
 def _explain_param_values(op: Operation) -> Tuple[ParamExplanation, ...]:
     out = []
     by_name = {p.name: p for p in op.__params__}
-    wires = dict(zip(op._order, op.wire_params()))
     written = set(op._order)
     for name in op._order:
         p = by_name[name]
         value = getattr(op, name)
+        text = p.codec.encode(value)
+        parts: Tuple[Any, ...] = value if isinstance(value, tuple) else (value,)
+        nested = all(isinstance(x, (Operation, RawOperation)) for x in parts)
         out.append(
             ParamExplanation(
                 name=p.name,
                 key=p.key,
-                wire=wires[name],
+                wire=text if p.key is None else f"{p.key}_{text}",
+                parts=tuple(_explain_op(x) for x in parts) if nested else (),
                 value=value,
                 decoded=bool(getattr(p.codec, "base64", False)),
                 unit=getattr(p.codec, "unit", None) or None,
@@ -297,7 +312,7 @@ def _explain_op(op: AnyOperation) -> OperationExplanation:
         )
     cls = type(op)
     return OperationExplanation(
-        name=cls.wire_name(),
+        name=cls.wire_name().lstrip("/") if not cls.family else cls.wire_name(),
         family=cls.family,
         action=cls.action,
         processing=cls.processing,
