@@ -8,7 +8,7 @@ import re
 from typing import Any, Dict, List
 
 import pytest
-from conftest import load_examples
+from tests.conftest import load_examples
 
 from procdsl import (
     AsyncJob,
