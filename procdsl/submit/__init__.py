@@ -1,1 +1,58 @@
-"""Send procdsl process strings to OSS (placeholder; filled in below)."""
+"""Send procdsl process strings to OSS over httpx: ``Client`` (blocking) and ``AsyncClient`` (asyncio).
+
+>>> from procdsl.submit import Client, Credentials            # doctest: +SKIP
+>>> with Client("cn-hangzhou", Credentials.from_env()) as c:  # doctest: +SKIP
+...     task = c.submit("bucket", "in.docx", Doc.convert(to="pdf").save_as("out.pdf"))
+
+Installed with the ``submit`` extra (``httpx``); the core never imports this package.
+Requests are signed with Signature V4; presigned URLs can also use V1.
+"""
+
+from __future__ import annotations
+
+from .client import DEFAULT_TIMEOUT, AsyncClient, Client
+from .credentials import Credentials
+from .endpoints import AddressStyle, Endpoint, EndpointKind
+from .errors import (
+    AccessDeniedError,
+    BadRequestError,
+    CredentialsError,
+    NotFoundError,
+    OSSError,
+    RequestTimeTooSkewedError,
+    ServerError,
+    SignatureDoesNotMatchError,
+    SubmitError,
+    TaskMayExistError,
+    ThrottlingError,
+    TransportError,
+)
+from .requests import AsyncTask, PreparedRequest, ProcessResult, WireRequest
+from .retry import RetryPolicy
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "AccessDeniedError",
+    "AddressStyle",
+    "AsyncClient",
+    "AsyncTask",
+    "BadRequestError",
+    "Client",
+    "Credentials",
+    "CredentialsError",
+    "Endpoint",
+    "EndpointKind",
+    "NotFoundError",
+    "OSSError",
+    "PreparedRequest",
+    "ProcessResult",
+    "RequestTimeTooSkewedError",
+    "RetryPolicy",
+    "ServerError",
+    "SignatureDoesNotMatchError",
+    "SubmitError",
+    "TaskMayExistError",
+    "ThrottlingError",
+    "TransportError",
+    "WireRequest",
+]

@@ -1,0 +1,548 @@
+"""An OSS stand-in for tests: no account, no network beyond 127.0.0.1.
+
+``FakeOSS`` answers AsyncProcessObject, ProcessObject and GetObject (with
+``x-oss-process``) the way OSS does: JSON results, XML ``<Error>`` bodies,
+``x-oss-request-id`` headers. It checks every request's Signature V4 (headers
+or presigned URL; V1 too), the ``Content-MD5``, and parses the process string
+strictly with :func:`procdsl.parse` in the right context. Every request is
+recorded in ``requests``; accepted async tasks in ``tasks``.
+
+Two ways to reach it::
+
+    fake = FakeOSS(Credentials("AK", "SK"))
+    fake.put_object("bucket", "in.jpg", b"...")
+    with Client("cn-hangzhou", creds, "https://oss-cn-hangzhou.aliyuncs.com", transport=fake.transport()) as c:
+        ...                                     # in-process httpx transport (sync and async)
+    with fake.serve() as url:                   # a real HTTP server on 127.0.0.1 in a thread
+        with Client("cn-hangzhou", creds, url) as c:   # path-style, as for any IP endpoint
+            ...
+
+It does not process media: GET returns the stored bytes, and ProcessObject
+copies the source to the save-as target. Failures can be scripted with
+:meth:`FakeOSS.fail_next` and :meth:`FakeOSS.drop_next`.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import hmac
+import itertools
+import json
+import re
+import threading
+from collections import deque
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Deque, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
+from urllib.parse import unquote, urlsplit
+from xml.sax.saxutils import escape
+
+import httpx
+
+from .errors import ProcessError
+from .parser import parse
+from .stages import AsyncJob, ImagePipeline, Process, Style, SyncJob, SyncProcess
+from .submit import signing_v1, signing_v4
+from .submit.credentials import Credentials
+from .submit.endpoints import _is_ip_or_localhost
+
+__all__ = ["FakeOSS", "RecordedRequest", "SubmittedTask"]
+
+Answer = Tuple[int, List[Tuple[str, str]], bytes]
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordedRequest:
+    """One request as the fake received it, and the status it answered."""
+
+    method: str
+    host: str
+    bucket: Optional[str]
+    key: Optional[str]
+    raw_query: str
+    query: Tuple[Tuple[str, str], ...]
+    headers: Tuple[Tuple[str, str], ...]
+    body: bytes
+    status: int
+    operation: Optional[str] = None
+    process: Optional[Process] = None
+
+    def header(self, name: str) -> Optional[str]:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+    def __repr__(self) -> str:
+        # Signatures and STS tokens stay out of reprs.
+        return (
+            f"RecordedRequest(method={self.method!r}, bucket={self.bucket!r}, key={self.key!r}, "
+            f"operation={self.operation!r}, status={self.status})"
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class SubmittedTask:
+    """An accepted AsyncProcessObject."""
+
+    bucket: str
+    key: str
+    job: AsyncJob
+    task_id: str
+    event_id: str
+    request_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class _Script:
+    status: int
+    code: str
+    message: str
+    after_processing: bool
+    drop: bool
+
+
+class _Failure(Exception):
+    def __init__(self, status: int, code: str, message: str, **extra: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+
+class _Dropped(Exception):
+    """Answer nothing (the connection is closed / the transport times out)."""
+
+
+_AUTH_V4 = re.compile(r"^OSS4-HMAC-SHA256 (.*)$")
+_AUTH_V1 = re.compile(r"^OSS ([^:]+):(.+)$")
+
+
+def _split_query(raw: str) -> List[Tuple[str, str]]:
+    pairs = []
+    for part in raw.split("&") if raw else []:
+        k, _, v = part.partition("=")
+        pairs.append((k, v))
+    return pairs
+
+
+class FakeOSS:
+    """An in-memory OSS that checks signatures and process strings (see the module docstring)."""
+
+    def __init__(
+        self,
+        credentials: Union[Credentials, Iterable[Credentials]],
+        region: str = "cn-hangzhou",
+        *,
+        strict: bool = True,
+        product: str = "oss",
+        clock: Optional[Callable[[], datetime]] = None,
+        max_skew: timedelta = timedelta(minutes=15),
+        cname_bucket: Optional[str] = None,
+    ) -> None:
+        creds = [credentials] if isinstance(credentials, Credentials) else list(credentials)
+        self._keys: Dict[str, Credentials] = {c.access_key_id: c for c in creds}
+        self.region = region
+        self.strict = strict
+        self.product = product
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.max_skew = max_skew
+        self.cname_bucket = cname_bucket
+        self.objects: Dict[Tuple[str, str], bytes] = {}
+        self.requests: List[RecordedRequest] = []
+        self.tasks: List[SubmittedTask] = []
+        self._scripts: Deque[_Script] = deque()
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"FakeOSS(region={self.region!r}, objects={len(self.objects)}, requests={len(self.requests)})"
+
+    # -- set-up --
+
+    def put_object(self, bucket: str, key: str, data: bytes) -> None:
+        self.objects[(bucket, key)] = data
+
+    def fail_next(self, status: int, code: str, message: str = "", *, after_processing: bool = False) -> None:
+        """Answer the next signed request with an error; ``after_processing`` does the work first (a 5xx after send)."""
+        self._scripts.append(_Script(status, code, message or code, after_processing, drop=False))
+
+    def drop_next(self, *, after_processing: bool = True) -> None:
+        """Answer the next signed request with nothing: a read timeout (transport) or a closed connection (server)."""
+        self._scripts.append(_Script(0, "", "", after_processing, drop=True))
+
+    # -- the service --
+
+    def handle(self, method: str, host: str, target: str, headers: Mapping[str, str], body: bytes) -> Answer:
+        """Answer one request; ``target`` is the raw request target (path and query as sent)."""
+        with self._lock:
+            return self._handle(method, host, target, {k.lower(): v for k, v in headers.items()}, body)
+
+    def _request_id(self) -> str:
+        return f"{next(self._ids):024X}"
+
+    def _handle(self, method: str, host: str, target: str, headers: Dict[str, str], body: bytes) -> Answer:
+        request_id = self._request_id()
+        split = urlsplit(target)
+        raw_query = split.query
+        encoded = _split_query(raw_query)
+        query = tuple((unquote(k), unquote(v)) for k, v in encoded)
+        bucket, key = self._address(host, split.path)
+        record: Dict[str, Any] = {"operation": None, "process": None}
+        try:
+            script = self._authenticate(method, bucket, key, split.path, encoded, query, headers)
+            if script is not None and not script.after_processing:
+                raise _Dropped() if script.drop else _Failure(script.status, script.code, script.message)
+            answer = self._dispatch(method, bucket, key, dict(query), headers, body, request_id, record)
+            if script is not None:
+                raise _Dropped() if script.drop else _Failure(script.status, script.code, script.message)
+        except _Failure as failure:
+            answer = self._error(failure, request_id, host)
+        except _Dropped:
+            answer = (0, [], b"")
+        self.requests.append(
+            RecordedRequest(
+                method, host, bucket, key, raw_query, query, tuple(headers.items()), body, answer[0], **record
+            )
+        )
+        answer[1].append(("x-oss-request-id", request_id))
+        answer[1].append(("Date", format_datetime(self.clock().astimezone(timezone.utc), usegmt=True)))
+        return answer
+
+    def _address(self, host: str, path: str) -> Tuple[Optional[str], Optional[str]]:
+        hostname = urlsplit("//" + host).hostname or ""
+        if self.cname_bucket is not None:
+            bucket, rest = self.cname_bucket, path[1:]
+        elif _is_ip_or_localhost(hostname):
+            bucket, _, rest = path[1:].partition("/")
+        else:
+            bucket, rest = hostname.split(".")[0], path[1:]
+        return (bucket or None), (unquote(rest, errors="strict") or None)
+
+    def _error(self, failure: _Failure, request_id: str, host: str) -> Answer:
+        fields = {"Code": failure.code, "Message": failure.message, "RequestId": request_id, "HostId": host}
+        fields.update(failure.extra)
+        xml = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in fields.items())
+        body = f'<?xml version="1.0" encoding="UTF-8"?>\n<Error>{xml}</Error>'.encode()
+        headers = [("Content-Type", "application/xml")]
+        if "EC" in failure.extra:
+            headers.append(("x-oss-ec", failure.extra["EC"]))
+        return failure.status, headers, body
+
+    # -- authentication --
+
+    def _authenticate(
+        self,
+        method: str,
+        bucket: Optional[str],
+        key: Optional[str],
+        path: str,
+        encoded: List[Tuple[str, str]],
+        query: Tuple[Tuple[str, str], ...],
+        headers: Dict[str, str],
+    ) -> Optional[_Script]:
+        auth = headers.get("authorization", "")
+        params = dict(query)
+        if auth.startswith("OSS4-HMAC-SHA256 "):
+            self._check_v4_header(method, bucket, key, encoded, headers, auth)
+        elif auth.startswith("OSS "):
+            self._check_v1(
+                method, bucket, key, query, headers, auth, headers.get("x-oss-date") or headers.get("date", "")
+            )
+        elif params.get("x-oss-signature-version") == signing_v4.ALGORITHM:
+            self._check_v4_query(method, bucket, key, encoded, params, headers)
+        elif "Signature" in params and "OSSAccessKeyId" in params:
+            self._check_v1_query(method, bucket, key, query, params, headers)
+        else:
+            raise _Failure(403, "AccessDenied", "anonymous access is not allowed by this fake")
+        return self._scripts.popleft() if self._scripts else None
+
+    def _secret(self, access_key_id: str, token: Optional[str]) -> Credentials:
+        creds = self._keys.get(access_key_id)
+        if creds is None:
+            raise _Failure(
+                403, "InvalidAccessKeyId", "The OSS Access Key Id you provided does not exist in our records."
+            )
+        if creds.security_token is not None and token != creds.security_token:
+            raise _Failure(403, "InvalidSecurityToken", "The security token you provided is invalid.")
+        return creds
+
+    def _check_scope(self, scope: str) -> Tuple[str, str, str]:
+        parts = scope.split("/")
+        if len(parts) != 5 or parts[4] != "aliyun_v4_request":
+            raise _Failure(400, "InvalidArgument", "malformed credential scope")
+        access_key_id, date, region, product = parts[0], parts[1], parts[2], parts[3]
+        if region != self.region or product != self.product:
+            raise _Failure(403, "SignatureDoesNotMatch", f"invalid region or product in the scope: {region}/{product}")
+        return access_key_id, date, region
+
+    def _check_time(self, timestamp: str) -> datetime:
+        try:
+            signed = datetime.strptime(timestamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        except ValueError:
+            raise _Failure(400, "InvalidArgument", "x-oss-date must be YYYYMMDDTHHMMSSZ") from None
+        now = self.clock()
+        if abs(now - signed) > self.max_skew:
+            raise _Failure(
+                403,
+                "RequestTimeTooSkewed",
+                "The difference between the request time and the current time is too large.",
+                RequestTime=signed.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                ServerTime=now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            )
+        return signed
+
+    def _verify_v4(
+        self,
+        method: str,
+        bucket: Optional[str],
+        key: Optional[str],
+        encoded: List[Tuple[str, str]],
+        headers: Dict[str, str],
+        additional: List[str],
+        timestamp: str,
+        scope: str,
+        creds: Credentials,
+        given: str,
+    ) -> None:
+        access_key_id, date, region = self._check_scope(scope)
+        if date != timestamp[:8]:
+            raise _Failure(403, "SignatureDoesNotMatch", "the scope date is not the x-oss-date day")
+        canonical = signing_v4.canonical_request(
+            method, signing_v4.canonical_uri(bucket, key), encoded, headers, additional
+        )
+        to_sign = signing_v4.string_to_sign(timestamp, scope.split("/", 1)[1], canonical)
+        expected = signing_v4.signature(creds.access_key_secret, date, region, self.product, to_sign)
+        if not hmac.compare_digest(expected, given):
+            raise _Failure(
+                403,
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided.",
+                EC="0002-00000040",
+                OSSAccessKeyId=access_key_id,
+                StringToSign=to_sign,
+                CanonicalRequest=canonical,
+            )
+
+    def _check_v4_header(
+        self,
+        method: str,
+        bucket: Optional[str],
+        key: Optional[str],
+        encoded: List[Tuple[str, str]],
+        headers: Dict[str, str],
+        auth: str,
+    ) -> None:
+        # Both ",Signature=" (alibabacloud-oss-v2, Go) and ", Signature=" (oss2) separators, any order.
+        fields = dict(part.strip().split("=", 1) for part in auth[len("OSS4-HMAC-SHA256 ") :].split(",") if "=" in part)
+        if "Credential" not in fields or "Signature" not in fields:
+            raise _Failure(400, "InvalidArgument", "Authorization lacks Credential or Signature")
+        scope = fields["Credential"]
+        creds = self._secret(scope.split("/")[0], headers.get("x-oss-security-token"))
+        timestamp = headers.get("x-oss-date", "")
+        self._check_time(timestamp)
+        additional = sorted(h for h in fields.get("AdditionalHeaders", "").split(";") if h)
+        self._verify_v4(method, bucket, key, encoded, headers, additional, timestamp, scope, creds, fields["Signature"])
+
+    def _check_v4_query(
+        self,
+        method: str,
+        bucket: Optional[str],
+        key: Optional[str],
+        encoded: List[Tuple[str, str]],
+        params: Dict[str, str],
+        headers: Dict[str, str],
+    ) -> None:
+        scope = params.get("x-oss-credential", "")
+        creds = self._secret(scope.split("/")[0], params.get("x-oss-security-token"))
+        timestamp = params.get("x-oss-date", "")
+        try:
+            signed = datetime.strptime(timestamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+            expires = int(params.get("x-oss-expires", ""))
+        except ValueError:
+            raise _Failure(400, "InvalidArgument", "bad x-oss-date or x-oss-expires") from None
+        if self.clock() > signed + timedelta(seconds=expires):
+            raise _Failure(403, "AccessDenied", "Request has expired.")
+        additional = sorted(h for h in params.get("x-oss-additional-headers", "").split(";") if h)
+        unsigned = [(k, v) for k, v in encoded if k != "x-oss-signature"]
+        self._verify_v4(
+            method,
+            bucket,
+            key,
+            unsigned,
+            headers,
+            additional,
+            timestamp,
+            scope,
+            creds,
+            params.get("x-oss-signature", ""),
+        )
+
+    def _check_v1(
+        self,
+        method: str,
+        bucket: Optional[str],
+        key: Optional[str],
+        query: Tuple[Tuple[str, str], ...],
+        headers: Dict[str, str],
+        auth: str,
+        date: str,
+    ) -> None:
+        match = _AUTH_V1.match(auth)
+        if match is None:
+            raise _Failure(400, "InvalidArgument", "malformed V1 Authorization")
+        creds = self._secret(match.group(1), headers.get("x-oss-security-token"))
+        to_sign = signing_v1.string_to_sign(method, headers, date, bucket, key, query)
+        expected = signing_v1.authorization(creds, method, headers, bucket, key, query)
+        if not hmac.compare_digest(expected, auth):
+            raise _Failure(403, "SignatureDoesNotMatch", "V1 signature mismatch", StringToSign=to_sign)
+
+    def _check_v1_query(
+        self,
+        method: str,
+        bucket: Optional[str],
+        key: Optional[str],
+        query: Tuple[Tuple[str, str], ...],
+        params: Dict[str, str],
+        headers: Dict[str, str],
+    ) -> None:
+        creds = self._secret(params["OSSAccessKeyId"], params.get("security-token"))
+        try:
+            expires_at = int(params.get("Expires", ""))
+        except ValueError:
+            raise _Failure(400, "InvalidArgument", "bad Expires") from None
+        if self.clock().timestamp() > expires_at:
+            raise _Failure(403, "AccessDenied", "Request has expired.")
+        rest = [(k, v) for k, v in query if k not in ("OSSAccessKeyId", "Expires", "Signature", "security-token")]
+        expected = dict(signing_v1.presign_query(creds, method, bucket, key, rest, expires_at, headers))["Signature"]
+        if not hmac.compare_digest(expected, params["Signature"]):
+            raise _Failure(403, "SignatureDoesNotMatch", "V1 signature mismatch")
+
+    # -- operations --
+
+    def _parse(self, text: str, context: Any) -> Process:
+        try:
+            return parse(text, strict=self.strict, context=context)
+        except ProcessError as exc:
+            raise _Failure(400, "InvalidArgument", str(exc)) from None
+
+    def _dispatch(
+        self,
+        method: str,
+        bucket: Optional[str],
+        key: Optional[str],
+        params: Dict[str, str],
+        headers: Dict[str, str],
+        body: bytes,
+        request_id: str,
+        record: Dict[str, Any],
+    ) -> Answer:
+        if bucket is None or key is None:
+            raise _Failure(400, "InvalidArgument", "this fake serves object requests only")
+        if "content-md5" in headers:
+            digest = base64.b64encode(hashlib.md5(body, usedforsecurity=False).digest()).decode()
+            if digest != headers["content-md5"]:
+                raise _Failure(400, "InvalidDigest", "The Content-MD5 you specified was invalid.")
+        if method == "POST" and ("x-oss-async-process" in params or "x-oss-process" in params):
+            name = "x-oss-async-process" if "x-oss-async-process" in params else "x-oss-process"
+            prefix = f"{name}=".encode()
+            if not body.startswith(prefix):
+                raise _Failure(400, "InvalidRequest", f"no {name} parameter found")
+            try:
+                text = body[len(prefix) :].decode("utf-8")
+            except UnicodeDecodeError:
+                raise _Failure(400, "InvalidArgument", "the process is not UTF-8") from None
+            if name == "x-oss-async-process":
+                return self._async(bucket, key, text, request_id, record)
+            return self._process(bucket, key, text, record)
+        if method == "GET":
+            data = self.objects.get((bucket, key))
+            process = params.get("x-oss-process")
+            record["operation"] = "GetObject"
+            if process is not None:
+                parsed = self._parse(process, "sync")
+                record["process"] = parsed
+                if not isinstance(parsed, (ImagePipeline, Style, SyncProcess)):
+                    raise _Failure(400, "InvalidArgument", "sys/saveas needs POST (ProcessObject)")
+            if data is None:
+                raise _Failure(404, "NoSuchKey", "The specified key does not exist.")
+            return 200, [("Content-Type", "application/octet-stream")], data
+        raise _Failure(405, "MethodNotAllowed", f"{method} is not supported by this fake")
+
+    def _async(self, bucket: str, key: str, text: str, request_id: str, record: Dict[str, Any]) -> Answer:
+        job = self._parse(text, "async")
+        record["operation"], record["process"] = "AsyncProcessObject", job
+        assert isinstance(job, AsyncJob)
+        n = len(self.tasks) + 1
+        task = SubmittedTask(bucket, key, job, f"FakeTask-{n:08d}", f"{n:03X}-FakeEvent", f"FAKE-TASK-REQUEST-{n:06d}")
+        self.tasks.append(task)
+        data = {"EventId": task.event_id, "RequestId": task.request_id, "TaskId": task.task_id}
+        return 200, [("Content-Type", "application/json")], json.dumps(data).encode()
+
+    def _process(self, bucket: str, key: str, text: str, record: Dict[str, Any]) -> Answer:
+        job = self._parse(text, "sync")
+        record["operation"], record["process"] = "ProcessObject", job
+        if not isinstance(job, SyncJob):
+            raise _Failure(400, "InvalidArgument", "ProcessObject needs |sys/saveas")
+        data = self.objects.get((bucket, key))
+        if data is None:
+            raise _Failure(404, "NoSuchKey", "The specified key does not exist.")
+        target_bucket = job.save.bucket or bucket
+        self.objects[(target_bucket, job.save.key)] = data
+        result = {"bucket": job.save.bucket or "", "fileSize": len(data), "object": job.save.key, "status": "OK"}
+        return 200, [("Content-Type", "application/json")], json.dumps(result).encode()
+
+    # -- the two ways in --
+
+    def transport(self) -> httpx.MockTransport:
+        """An httpx transport (for ``httpx.Client`` and ``httpx.AsyncClient``) answering from this fake."""
+
+        def respond(request: httpx.Request) -> httpx.Response:
+            body = request.read()
+            target = request.url.raw_path.decode("ascii")
+            status, headers, content = self.handle(
+                request.method, request.url.netloc.decode(), target, request.headers, body
+            )
+            if status == 0:
+                raise httpx.ReadTimeout("the fake dropped the answer", request=request)
+            return httpx.Response(status, headers=headers, content=content)
+
+        return httpx.MockTransport(respond)
+
+    @contextmanager
+    def serve(self) -> Iterator[str]:
+        """Run a real HTTP/1.1 server on 127.0.0.1 (a free port) in a thread; yields its base URL."""
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _any(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                headers = {k: v for k, v in self.headers.items()}
+                status, out, content = fake.handle(self.command, self.headers.get("Host", ""), self.path, headers, body)
+                if status == 0:
+                    self.close_connection = True
+                    return
+                self.send_response(status)
+                for k, v in out:
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+
+            do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = _any
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        thread = threading.Thread(target=server.serve_forever, name="FakeOSS", daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join()
