@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from .builders import Audio, Doc, Hls, Image, Video
 from .errors import ProcessError, ProcessSyntaxError, ProcessValueError, SaveAsKeyWarning, StageError
+from .operations.doc import Watermark as DocWatermark
 from .operations.image import WatermarkImage, WatermarkResize
 from .operations.sys import Notify, SaveAs
+from .operations.video import Clip, Pre, Sur
 from .parser import parse
 from .raw import RawOperation
 from .spec import Operation
@@ -18,6 +20,7 @@ from .stages import (
     AsyncJob,
     AsyncOperation,
     GetProcess,
+    IfStatus404,
     ImagePipeline,
     NotifyOperation,
     Process,
@@ -32,7 +35,12 @@ __all__ = [
     "AsyncOperation",
     "Audio",
     "Doc",
+    "Clip",
+    "DocWatermark",
     "GetProcess",
+    "IfStatus404",
+    "Pre",
+    "Sur",
     "Hls",
     "Image",
     "ImagePipeline",

@@ -14,10 +14,10 @@ from typing import Callable
 from typing_extensions import ParamSpec
 
 from ._image_steps import ImageSteps
-from .operations import doc
+from .operations import audio, doc, hls, video
 from .operations.image import Deblindwatermark
 from .spec import Operation
-from .stages import AsyncOperation, ImagePipeline, NotifyOperation, SyncProcess
+from .stages import AsyncOperation, IfStatus404, ImagePipeline, NotifyOperation, SyncProcess
 
 __all__ = ["Audio", "Doc", "Hls", "Image", "Video"]
 
@@ -39,6 +39,16 @@ def sync_op(cls: Callable[P, Operation]) -> Callable[P, SyncProcess]:
 
     def build(*args: P.args, **kwargs: P.kwargs) -> SyncProcess:
         return SyncProcess((cls(*args, **kwargs),))
+
+    build.__doc__ = cls.__doc__
+    return build
+
+
+def if_missing_op(cls: Callable[P, Operation]) -> Callable[P, IfStatus404]:
+    """A factory for an operation wrapped in ``if_status_eq_404{…}`` (``hls/ts``)."""
+
+    def build(*args: P.args, **kwargs: P.kwargs) -> IfStatus404:
+        return IfStatus404((cls(*args, **kwargs),))
 
     build.__doc__ = cls.__doc__
     return build
@@ -75,15 +85,34 @@ class Doc:
     """Document processing: ``Doc.convert(src="docx", to="png")``."""
 
     convert = staticmethod(async_op(doc.Convert))
+    snapshot = staticmethod(sync_op(doc.Snapshot))
+    preview = staticmethod(sync_op(doc.Preview))
+    edit = staticmethod(sync_op(doc.Edit))
 
 
 class Video:
     """Video processing (transcoding, snapshots, sprites, animations, concatenation, info)."""
 
+    convert = staticmethod(async_op(video.Convert))
+    snapshots = staticmethod(async_op(video.Snapshots))
+    sprite = staticmethod(async_op(video.Sprite))
+    animation = staticmethod(async_op(video.Animation))
+    concat = staticmethod(async_op(video.Concat))
+    snapshot = staticmethod(sync_op(video.Snapshot))
+    info = staticmethod(sync_op(video.Info))
+
 
 class Audio:
     """Audio processing (transcoding, concatenation, info)."""
 
+    convert = staticmethod(async_op(audio.Convert))
+    concat = staticmethod(async_op(audio.Concat))
+    info = staticmethod(sync_op(audio.Info))
+
 
 class Hls:
-    """HLS live transcoding (``hls/m3u8``, ``hls/sign``)."""
+    """HLS live transcoding (``hls/m3u8``, ``hls/sign``, ``hls/ts`` inside ``if_status_eq_404{…}``)."""
+
+    m3u8 = staticmethod(sync_op(hls.M3u8))
+    sign = staticmethod(sync_op(hls.Sign))
+    ts = staticmethod(if_missing_op(hls.Ts))

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 from typing_extensions import Literal
 
-from .errors import ProcessSyntaxError, StageError
+from .errors import ProcessError, ProcessSyntaxError, StageError
 from .grammar import Segment, Stage, Token, tokenize
 from .operations.sys import Notify, SaveAs
 from .raw import RawOperation
@@ -23,6 +23,7 @@ from .stages import (
     AnyOperation,
     AsyncJob,
     AsyncOperation,
+    IfStatus404,
     ImagePipeline,
     NotifyOperation,
     Process,
@@ -55,6 +56,8 @@ def parse(text: str, *, strict: bool = True, context: Optional[Context] = None) 
             break
     if "%" in text:
         text = unquote(text, errors="strict") if _decodable(text) else text
+    if text.startswith(_IF_404):
+        return _conditional(text, strict, context)
     stages = tokenize(text)
     if len(stages) > 2:
         raise ProcessSyntaxError(
@@ -69,6 +72,27 @@ def parse(text: str, *, strict: bool = True, context: Optional[Context] = None) 
         result = _combine(main, save, notify, context, text, stages[1].position)
     _check_context(result, context, text)
     return result
+
+
+_IF_404 = "if_status_eq_404{"
+
+
+def _conditional(text: str, strict: bool, context: Optional[Context]) -> IfStatus404:
+    """``if_status_eq_404{<sync process>}`` (https://help.aliyun.com/zh/oss/live-transcoding)."""
+    if not text.endswith("}"):
+        raise _fail("if_status_eq_404{ is not closed with '}'", text, len(text))
+    try:
+        inner = parse(text[len(_IF_404) : -1], strict=strict, context=context)
+    except ProcessError as exc:
+        exc.source, exc.position = text, None if exc.position is None else exc.position + len(_IF_404)
+        raise
+    if type(inner) is not SyncProcess:
+        raise StageError(
+            "if_status_eq_404{…} holds one synchronous non-image process such as hls/ts,from_…",
+            source=text,
+            position=len(_IF_404),
+        )
+    return IfStatus404(inner.ops)
 
 
 def _decodable(text: str) -> bool:

@@ -33,6 +33,7 @@ __all__ = [
     "AsyncJob",
     "AsyncOperation",
     "GetProcess",
+    "IfStatus404",
     "ImagePipeline",
     "NotifyOperation",
     "Process",
@@ -191,6 +192,24 @@ class SyncProcess(_SavesSync):
     def to_wire(self) -> str:
         first, *rest = self.ops
         return "/".join([first.to_wire(), *(op.to_wire(with_family=False) for op in rest)])
+
+
+@dataclasses.dataclass(frozen=True)
+class IfStatus404(SyncProcess):
+    """``if_status_eq_404{…}``: run the process only when the object does not exist (HTTP 404).
+
+    The conditional processing expression of https://help.aliyun.com/zh/oss/live-transcoding,
+    used to transcode an ``hls/ts`` segment on first request. A ``SyncProcess`` in every
+    other respect (GET-able, no notify).
+    """
+
+    __slots__ = ()
+
+    def then(self, op: AnyOperation) -> IfStatus404:
+        return IfStatus404((*self.ops, op))
+
+    def to_wire(self) -> str:
+        return "if_status_eq_404{" + super().to_wire() + "}"
 
 
 GetProcess = Union[ImagePipeline, Style, SyncProcess]

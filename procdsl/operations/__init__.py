@@ -1,5 +1,5 @@
 """The operation catalogue, one module per family; importing it registers every operation."""
 
-from . import doc, image, sys
+from . import audio, doc, hls, image, sys, video
 
-__all__ = ["doc", "image", "sys"]
+__all__ = ["audio", "doc", "hls", "image", "sys", "video"]

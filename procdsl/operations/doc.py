@@ -2,18 +2,24 @@
 
 ``doc/convert`` page: https://help.aliyun.com/zh/oss/user-guide/document-conversion
 (full parameter table: exactly ``target``, ``source``, ``pages``; media.md Part 3 §8).
+Synchronous ``doc/snapshot``, ``doc/preview`` and ``doc/edit`` are listed on
+https://help.aliyun.com/en/oss/user-guide/synchronous-processing, which also documents
+chaining them after ``doc/convert`` in one sync stage
+(``doc/convert,target_jpg,source_docx/snapshot,target_jpg,source_docx,page_2``).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar, Optional
+import re
+from typing import Any, ClassVar, Dict, FrozenSet, Optional, Type
 
 from typing_extensions import Literal
 
-from ..codecs import B64Text, Choice
+from ..codecs import B64Text, Choice, Codec, CodecError, Flag, Int
 from ..spec import Operation, Processing, param
+from ._media import Section, SectionOwner, SubSection
 
-__all__ = ["Convert", "DocSource", "DocTarget"]
+__all__ = ["Convert", "DocSource", "DocTarget", "Edit", "Preview", "Snapshot", "Watermark", "WebColor"]
 
 DocTarget = Literal["pdf", "png", "jpg", "txt"]
 DocSource = Literal[
@@ -69,3 +75,124 @@ class Convert(Operation):
                 "has no {index}: every page after the first overwrites the one before"
             )
         return None
+
+
+class Snapshot(Operation):
+    """One page of a document as an image (synchronous only; sources up to 20 MB).
+
+    Page: https://www.alibabacloud.com/help/en/oss/user-guide/document-snapshot
+    ("Document snapshots use synchronous processing only"; example
+    ``doc/snapshot,target_jpg,source_docx,page_2`` = page 2 of a .docx as JPG).
+    """
+
+    family: ClassVar[str] = "doc"
+    action: ClassVar[str] = "snapshot"
+    doc_url: ClassVar[str] = "https://www.alibabacloud.com/help/en/oss/user-guide/document-snapshot"
+
+    to: Literal["jpg", "png"] = param(
+        "target", Choice(Literal["jpg", "png"]), doc="Image type.", note="jpg is documented; png UNCERTAIN (accepted)."
+    )
+    src: Optional[DocSource] = param(
+        "source", Choice(DocSource), default=None, doc="Source type, for objects whose name has no extension."
+    )
+    page: Optional[int] = param("page", Int(1, None), default=None, doc="1-based page number.", server_default="1")
+
+
+_COLOR = re.compile(r"#?[0-9A-Fa-f]{6}")
+
+
+class WebColor(Codec[str]):
+    """``RRGGBB`` with an optional leading ``#`` (the watermark template writes ``color_#FFFFFF``).
+
+    Kept as written so parsed strings round-trip; ``#`` must be percent-encoded in a URL.
+    """
+
+    kind = "color"
+
+    def check(self, value: object) -> str:
+        if not isinstance(value, str) or not _COLOR.fullmatch(value):
+            raise CodecError(f"must be {self.describe()}")
+        return value
+
+    def encode(self, value: str) -> str:
+        return value
+
+    def decode(self, text: str) -> str:
+        return self.check(text)
+
+    def describe(self) -> str:
+        return "a hex colour RRGGBB, optionally written #RRGGBB"
+
+    def spec(self) -> Dict[str, Any]:
+        return {"type": "color", "allowed": self.describe(), "hash_prefix": "optional"}
+
+
+class Watermark(Section):
+    """A text watermark over a previewed or edited document: ``/watermark,text_…``.
+
+    UNCERTAIN: no OSS parameter table was reachable; keys and ranges follow third-party
+    templates (media.md Part 2 §11): text (base64), size, t (opacity 0-100), color,
+    rotate (0-360), type (font, base64).
+    """
+
+    action: ClassVar[str] = "watermark"
+
+    text: str = param("text", B64Text(what="watermark text"), kw_only=False, doc="Watermark text.")
+    size: Optional[int] = param("size", Int(1, None), default=None, doc="Font size.")
+    opacity: Optional[int] = param("t", Int(0, 100), default=None, doc="Opacity 0-100.")
+    color: Optional[str] = param("color", WebColor(), default=None, doc="Text colour.")
+    rotate: Optional[int] = param("rotate", Int(0, 360), default=None, doc="Angle in degrees.")
+    font: Optional[str] = param("type", B64Text(what="a font name"), default=None, doc="Font name.")
+
+
+_WATERMARK = SubSection(Watermark)
+_PREVIEW_URL = "https://help.aliyun.com/zh/oss/user-guide/online-object-preview"
+
+
+class _PreviewHead(Operation):
+    family: ClassVar[str] = "doc"
+    action: ClassVar[str] = "preview"
+    register: ClassVar[bool] = False
+
+    # UNCERTAIN (third-party strings only: doc/preview,export_1,print_1,copy_1).
+    allow_export: Optional[bool] = param("export", Flag(), default=None, doc="Allow exporting (download).")
+    allow_print: Optional[bool] = param("print", Flag(), default=None, doc="Allow printing.")
+    allow_copy: Optional[bool] = param("copy", Flag(), default=None, doc="Allow copying text.")
+
+
+class Preview(SectionOwner, _PreviewHead):
+    """Online document preview (WebOffice), opened through a signed URL (synchronous).
+
+    Page: https://help.aliyun.com/zh/oss/user-guide/online-object-preview. The flags and the
+    ``/watermark`` segment are UNCERTAIN (media.md Part 2 §11).
+    """
+
+    family: ClassVar[str] = "doc"
+    action: ClassVar[str] = "preview"
+    doc_url: ClassVar[str] = _PREVIEW_URL
+    subsections: ClassVar[FrozenSet[str]] = frozenset({"watermark"})
+    head: ClassVar[Type[Operation]] = _PreviewHead
+
+    watermark: Optional[Watermark] = param(None, _WATERMARK, default=None, doc="A text watermark.")
+
+
+class _EditHead(Operation):
+    family: ClassVar[str] = "doc"
+    action: ClassVar[str] = "edit"
+    register: ClassVar[bool] = False
+
+
+class Edit(SectionOwner, _EditHead):
+    """Online document editing (WebOffice), opened through a signed URL (synchronous).
+
+    Page: https://help.aliyun.com/zh/oss/user-guide/online-file-editing. No parameter table was
+    reachable: only the ``/watermark`` segment is modelled (UNCERTAIN); other keys parse leniently.
+    """
+
+    family: ClassVar[str] = "doc"
+    action: ClassVar[str] = "edit"
+    doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/online-file-editing"
+    subsections: ClassVar[FrozenSet[str]] = frozenset({"watermark"})
+    head: ClassVar[Type[Operation]] = _EditHead
+
+    watermark: Optional[Watermark] = param(None, _WATERMARK, default=None, doc="A text watermark.")
