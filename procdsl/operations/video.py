@@ -150,6 +150,7 @@ class Snapshots(Operation):
     doc_url: ClassVar[str] = "https://help.aliyun.com/document_detail/2331058.htm"
     rules: ClassVar[Tuple[Rule, ...]] = (requires("threshold", "mode", "dhash"),)
 
+    # Order reproduces the PHP doc string video/snapshots,f_jpg,w_100,h_100,scaletype_crop,inter_10000.
     start: Optional[int] = p_start()
     format: ImageFormat = param("f", Choice(ImageFormat), doc="Image format.")
     mode: Optional[SpriteMode] = param(
@@ -163,7 +164,6 @@ class Snapshots(Operation):
         "thr", Int(0, 100), default=None, doc="dhash threshold.", note="As for mode (UNCERTAIN)."
     )
     count: Optional[int] = param("num", Int(0, None), default=None, doc="Number of frames; 0 is to the end.")
-    interval: Optional[int] = param("inter", MS, default=None, doc="Interval in ms.", server_default="every frame")
     width: Optional[int] = param("w", Int(32, 4096), default=None, doc="Width in px.", server_default="the source's")
     height: Optional[int] = param("h", Int(32, 4096), default=None, doc="Height in px.", server_default="the source's")
     width_percent: Optional[int] = param(
@@ -177,6 +177,7 @@ class Snapshots(Operation):
         server_default="100",
     )
     scale_type: Optional[ScaleType] = p_scale_type()
+    interval: Optional[int] = param("inter", MS, default=None, doc="Interval in ms.", server_default="every frame")
 
     def save_key_warning(self, key: str) -> Optional[str]:
         if self.count == 1 or "{index}" in key or not _has_suffix(key):
@@ -201,6 +202,7 @@ class Sprite(Operation):
     # thr: "only in dhash mode" (sprite page).
     rules: ClassVar[Tuple[Rule, ...]] = (requires("threshold", "mode", "dhash"),)
 
+    # Order reproduces the doc example video/sprite,f_jpg,sw_100,sh_100,inter_10000,tw_10,th_10,pad_0,margin_0.
     start: Optional[int] = p_start()
     format: ImageFormat = param("f", Choice(ImageFormat), doc="Sprite format; at most 16384x16384 px.")
     mode: Optional[SpriteMode] = param(
@@ -214,7 +216,6 @@ class Sprite(Operation):
         "thr", Int(0, 100), default=None, doc="dhash threshold 0-100 (<= 25 recommended).", server_default="0"
     )
     count: Optional[int] = param("num", Int(0, None), default=None, doc="Frames; 0 is unlimited.", server_default="0")
-    interval: Optional[int] = param("inter", MS, default=None, doc="Interval in ms; 0 is every frame.")
     width: Optional[int] = param("sw", Int(32, 4096), default=None, doc="Tile width in px.")
     height: Optional[int] = param("sh", Int(32, 4096), default=None, doc="Tile height in px.")
     width_percent: Optional[int] = param(
@@ -223,6 +224,7 @@ class Sprite(Operation):
     height_percent: Optional[int] = param(
         "psh", Int(1, 200), default=None, doc="Tile height as % of the source; ignored with sh.", server_default="100"
     )
+    interval: Optional[int] = param("inter", MS, default=None, doc="Interval in ms; 0 is every frame.")
     scale_type: Optional[ScaleType] = p_scale_type()
     columns: Optional[int] = param(
         "tw", Int(1, None), default=None, doc="Tiles per row.", server_default="6", note="Default from IMM Sprites."
@@ -265,17 +267,18 @@ class Animation(Operation):
     processing: ClassVar[Processing] = "async"
     doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/convert-videos-to-animated-images"
 
+    # Order reproduces the doc example video/animation,f_gif,w_100,h_100,inter_1000.
     start: Optional[int] = p_start()
     format: Literal["gif", "webp"] = param("f", Choice(Literal["gif", "webp"]), doc="Animation format.")
     count: Optional[int] = param("num", Int(0, None), default=None, doc="Frames; default to the end.")
-    interval: Optional[int] = param("inter", MS, default=None, doc="Sampling interval in ms.")
-    fps: Optional[float] = param(
-        "fps", Float(0, 240), default=None, doc="Playback rate, 0-240.", server_default="1000/inter"
-    )
     width: Optional[int] = param("w", Int(1, 4096), default=None, doc="Width px (IMM [1,4096]; OSS range UNCERTAIN).")
     height: Optional[int] = param("h", Int(1, 4096), default=None, doc="Height px (IMM [1,4096]; OSS range UNCERTAIN).")
     width_percent: Optional[int] = param("pw", Int(1, 200), default=None, doc="Width % (UNCERTAIN, as for snapshots).")
     height_percent: Optional[int] = param("ph", Int(1, 200), default=None, doc="Height % (UNCERTAIN).")
+    interval: Optional[int] = param("inter", MS, default=None, doc="Sampling interval in ms.")
+    fps: Optional[float] = param(
+        "fps", Float(0, 240), default=None, doc="Playback rate, 0-240.", server_default="1000/inter"
+    )
     scale_type: Optional[ScaleType] = p_scale_type()
 
 
