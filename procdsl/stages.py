@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from typing import Any, Optional, Tuple, Union, overload
+from typing import Any, NoReturn, Optional, Tuple, Union, overload
 
 from ._image_steps import ImageSteps
 from .errors import SaveAsKeyWarning, StageError
@@ -207,6 +207,10 @@ class IfStatus404(SyncProcess):
 
     def then(self, op: AnyOperation) -> IfStatus404:
         return IfStatus404((*self.ops, op))
+
+    def save_as(self, *args: Optional[str], bucket: Optional[str] = None, key: Optional[str] = None) -> NoReturn:
+        """Not documented for the conditional expression (it serves a GET of the object itself)."""
+        raise StageError("if_status_eq_404{…} is read with GET; a save-as is not documented for it")
 
     def to_wire(self) -> str:
         return "if_status_eq_404{" + super().to_wire() + "}"

@@ -251,6 +251,8 @@ def test_hls_ts_is_sent_inside_if_status_eq_404() -> None:
     assert parsed == value and str(parsed) == TS
     assert parse(TS) != parse("hls/ts,from_b3V0cHV0L21lZGlhLm0zdTg")
     assert pickle.loads(pickle.dumps(value)) == value
+    with pytest.raises(StageError):
+        value.save_as("seg.ts")
 
 
 def test_if_status_eq_404_errors_point_inside_the_braces() -> None:
