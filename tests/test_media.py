@@ -201,6 +201,11 @@ def test_sync_builders() -> None:
     assert isinstance(snap, SyncProcess)
     assert str(snap) == "video/snapshot,t_7000,f_jpg,w_800,h_600,m_fast"
     assert str(Video.info()) == "video/info"
+    # error page 0053-00000102 gives this as a valid request
+    assert (
+        str(Video.snapshot(time=3000, format="jpg", longer=800, shorter=600))
+        == "video/snapshot,t_3000,f_jpg,l_800,s_600"
+    )
     assert str(Doc.snapshot(to="jpg", src="docx", page=2)) == "doc/snapshot,target_jpg,source_docx,page_2"
     # 5YaF6YOo6LWE5paZ = 内部资料
     preview = Doc.preview(allow_export=True, allow_print=True, watermark=DocWatermark("内部资料", size=30, opacity=60))

@@ -379,18 +379,26 @@ class Concat(SectionOwner, _ConcatHead):
 class Snapshot(Operation):
     """One frame, returned directly (synchronous, GET-able; H.264/H.265 sources).
 
-    Page: https://www.alibabacloud.com/help/en/oss/user-guide/video-snapshots
-    (t and f required; ar takes only auto: AlibabaCloudDocs 视频截帧.md, media.md Part 2 §12).
+    Page: https://www.alibabacloud.com/help/en/oss/user-guide/video-snapshots (t, w, h, m, f, ar);
+    ``l``/``s`` (longer/shorter side) are on its error pages 0053-00000102 and
+    https://help.aliyun.com/en/oss/user-guide/0053-00000102 (``t_3000,f_jpg,l_800,s_600`` valid).
+    The page marks nothing as required, so every parameter is optional here.
     """
 
     family: ClassVar[str] = "video"
     action: ClassVar[str] = "snapshot"
     doc_url: ClassVar[str] = "https://www.alibabacloud.com/help/en/oss/user-guide/video-snapshots"
 
-    time: int = param("t", MS, doc="Position in ms; past the end gives the last frame.")
-    format: ImageFormat = param("f", Choice(ImageFormat), doc="Image format.")
-    width: Optional[int] = param("w", Int(0, None), default=None, doc="Width px; 0 keeps the proportion.")
+    time: Optional[int] = param(
+        "t", MS, default=None, doc="Position in ms; past the end gives the last frame; 0 is the thumbnail."
+    )
+    format: Optional[ImageFormat] = param("f", Choice(ImageFormat), default=None, doc="Image format.")
+    width: Optional[int] = param(
+        "w", Int(0, None), default=None, doc="Width px, up to the video's; 0 keeps the proportion."
+    )
     height: Optional[int] = param("h", Int(0, None), default=None, doc="Height px; 0 keeps the proportion.")
+    longer: Optional[int] = param("l", Int(0, None), default=None, doc="Longer side px, up to the video's.")
+    shorter: Optional[int] = param("s", Int(0, None), default=None, doc="Shorter side px, up to the video's.")
     mode: Optional[Literal["fast"]] = param(
         "m", Choice(Literal["fast"]), default=None, doc="fast: the nearest keyframe before t.", server_default="exact"
     )
