@@ -405,3 +405,23 @@ def test_secrets_never_show(fake: FakeOSS, caplog: pytest.LogCaptureFixture) -> 
     assert caplog.text  # something was logged
     for text in texts:
         assert SECRET not in text and TOKEN not in text
+
+
+def test_concurrent_skewed_calls_agree_on_one_clock_offset() -> None:
+    server_now = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
+    fake = FakeOSS(CREDS, clock=lambda: server_now)
+    fake.put_object("bkt", "a.jpg", b"A")
+
+    async def run() -> List[bytes]:
+        async with AsyncClient(
+            "cn-hangzhou",
+            CREDS,
+            transport=fake.transport(),
+            retry=NO_WAIT,
+            clock=lambda: server_now - timedelta(hours=1),
+        ) as client:
+            got = await asyncio.gather(*(client.get("bkt", "a.jpg", Style("s")) for _ in range(3)))
+            assert client.now() == server_now  # corrected once, not three times
+            return list(got)
+
+    assert asyncio.run(run()) == [b"A", b"A", b"A"]
