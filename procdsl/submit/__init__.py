@@ -10,6 +10,7 @@ Requests are signed with Signature V4; presigned URLs can also use V1.
 
 from __future__ import annotations
 
+from .bulk import BulkResult, JournalError
 from .client import DEFAULT_TIMEOUT, AsyncClient, Client
 from .credentials import Credentials
 from .endpoints import AddressStyle, Endpoint, EndpointKind
@@ -37,11 +38,13 @@ __all__ = [
     "AsyncClient",
     "AsyncTask",
     "BadRequestError",
+    "BulkResult",
     "Client",
     "Credentials",
     "CredentialsError",
     "Endpoint",
     "EndpointKind",
+    "JournalError",
     "NotFoundError",
     "OSSError",
     "PreparedRequest",

@@ -14,7 +14,7 @@ import logging
 import time
 from datetime import datetime, timedelta, timezone
 from types import TracebackType
-from typing import Callable, Optional, Type, Union
+from typing import AsyncIterator, Callable, Iterable, Iterator, Optional, Type, Union
 
 import httpx
 from typing_extensions import Literal
@@ -22,6 +22,7 @@ from typing_extensions import Literal
 from ..errors import StageError
 from ..parser import parse
 from ..stages import AsyncJob, GetProcess, ImagePipeline, Style, SyncJob, SyncProcess
+from . import bulk
 from .credentials import Credentials
 from .endpoints import AddressStyle, Endpoint, EndpointKind
 from .errors import OSSError, SubmitError, TransportError
@@ -133,14 +134,13 @@ class _BaseClient:
     def prepare_get(self, bucket: str, key: str, process: Union[GetProcess, str]) -> PreparedRequest:
         return get_request(bucket, key, _get_text(process, self.strict))
 
-    def sign(self, prepared: PreparedRequest, now: Optional[datetime] = None) -> WireRequest:
-        """Sign with V4 headers at ``now`` (default: the corrected clock)."""
+    def sign(self, prepared: PreparedRequest) -> WireRequest:
         return sign_request(
             prepared,
             endpoint=self.endpoint,
             credentials=self._credentials,
             region=self.region,
-            now=now if now is not None else self.now(),
+            now=self.now(),
             product=self.product,
         )
 
@@ -198,7 +198,6 @@ class _BaseClient:
         attempt: int,
         error: SubmitError,
         signed_at: datetime,
-        offset_at_sign: float,
         headers: Optional[httpx.Headers],
         corrected: bool,
     ) -> Decision:
@@ -207,8 +206,7 @@ class _BaseClient:
             self.retry, prepared, attempt, error, server_now=server, local_now=signed_at, skew_corrected=corrected
         )
         if decision.clock_offset is not None:
-            # Set, not add: concurrent calls that all hit RequestTimeTooSkewed agree on one offset.
-            self._clock_offset = offset_at_sign + decision.clock_offset
+            self._clock_offset += decision.clock_offset
         log.debug("%s attempt %d failed (%s): %s", prepared.operation, attempt, type(error).__name__,
                   "retrying" if decision.retry else "giving up")  # fmt: skip
         return decision
@@ -255,8 +253,8 @@ class Client(_BaseClient):
         attempt, corrected = 0, False
         while True:
             attempt += 1
-            signed_at, offset = self.now(), self._clock_offset
-            wire = self.sign(prepared, signed_at)
+            signed_at = self.now()
+            wire = self.sign(prepared)
             headers: Optional[httpx.Headers] = None
             try:
                 response = self._http.send(self._build(self._http, wire))
@@ -268,7 +266,7 @@ class Client(_BaseClient):
                 if found is None:
                     return response
                 error, headers = found, response.headers
-            decision = self._decide(prepared, attempt, error, signed_at, offset, headers, corrected)
+            decision = self._decide(prepared, attempt, error, signed_at, headers, corrected)
             corrected = corrected or decision.clock_offset is not None
             if not decision.retry:
                 assert decision.error is not None
@@ -286,6 +284,24 @@ class Client(_BaseClient):
         """
         response = self.send(self.prepare_submit(bucket, key, job))
         return parse_async_result(response.status_code, response.headers, response.content)
+
+    def submit_many(
+        self,
+        jobs: Iterable[bulk.JobSpec],
+        *,
+        concurrency: int = bulk.DEFAULT_CONCURRENCY,
+        journal: Optional[bulk.PathLike] = None,
+        resubmit_unknown: bool = False,
+        progress: Optional[bool] = None,
+    ) -> Iterator[bulk.BulkResult]:
+        """Submit ``(bucket, key, job)`` items lazily, ``concurrency`` at a time; yield results as they finish.
+
+        With ``journal``, a killed run restarted with the same file never resends an
+        accepted job nor an ambiguous one (unless ``resubmit_unknown``); see ``procdsl.submit.bulk``.
+        """
+        return bulk.run_sync(
+            self, jobs, concurrency=concurrency, journal=journal, resubmit_unknown=resubmit_unknown, progress=progress
+        )
 
     def process(self, bucket: str, key: str, job: Union[SyncJob, str]) -> ProcessResult:
         """ProcessObject: run a synchronous process and save the result (``|sys/saveas``)."""
@@ -344,8 +360,8 @@ class AsyncClient(_BaseClient):
         attempt, corrected = 0, False
         while True:
             attempt += 1
-            signed_at, offset = self.now(), self._clock_offset
-            wire = self.sign(prepared, signed_at)
+            signed_at = self.now()
+            wire = self.sign(prepared)
             headers: Optional[httpx.Headers] = None
             try:
                 response = await self._http.send(self._build(self._http, wire))
@@ -357,7 +373,7 @@ class AsyncClient(_BaseClient):
                 if found is None:
                     return response
                 error, headers = found, response.headers
-            decision = self._decide(prepared, attempt, error, signed_at, offset, headers, corrected)
+            decision = self._decide(prepared, attempt, error, signed_at, headers, corrected)
             corrected = corrected or decision.clock_offset is not None
             if not decision.retry:
                 assert decision.error is not None
@@ -369,6 +385,20 @@ class AsyncClient(_BaseClient):
         """As ``Client.submit`` (never resubmitted after an ambiguous failure)."""
         response = await self.send(self.prepare_submit(bucket, key, job))
         return parse_async_result(response.status_code, response.headers, response.content)
+
+    def submit_many(
+        self,
+        jobs: bulk.Jobs,
+        *,
+        concurrency: int = bulk.DEFAULT_CONCURRENCY,
+        journal: Optional[bulk.PathLike] = None,
+        resubmit_unknown: bool = False,
+        progress: Optional[bool] = None,
+    ) -> AsyncIterator[bulk.BulkResult]:
+        """As ``Client.submit_many``, as an async iterator (``async for result in client.submit_many(...)``)."""
+        return bulk.run_async(
+            self, jobs, concurrency=concurrency, journal=journal, resubmit_unknown=resubmit_unknown, progress=progress
+        )
 
     async def process(self, bucket: str, key: str, job: Union[SyncJob, str]) -> ProcessResult:
         """As ``Client.process``."""
