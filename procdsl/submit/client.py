@@ -134,13 +134,14 @@ class _BaseClient:
     def prepare_get(self, bucket: str, key: str, process: Union[GetProcess, str]) -> PreparedRequest:
         return get_request(bucket, key, _get_text(process, self.strict))
 
-    def sign(self, prepared: PreparedRequest) -> WireRequest:
+    def sign(self, prepared: PreparedRequest, now: Optional[datetime] = None) -> WireRequest:
+        """Sign with V4 headers at ``now`` (default: the corrected clock)."""
         return sign_request(
             prepared,
             endpoint=self.endpoint,
             credentials=self._credentials,
             region=self.region,
-            now=self.now(),
+            now=now if now is not None else self.now(),
             product=self.product,
         )
 
@@ -198,6 +199,7 @@ class _BaseClient:
         attempt: int,
         error: SubmitError,
         signed_at: datetime,
+        offset_at_sign: float,
         headers: Optional[httpx.Headers],
         corrected: bool,
     ) -> Decision:
@@ -206,7 +208,8 @@ class _BaseClient:
             self.retry, prepared, attempt, error, server_now=server, local_now=signed_at, skew_corrected=corrected
         )
         if decision.clock_offset is not None:
-            self._clock_offset += decision.clock_offset
+            # Set, not add: concurrent calls that all hit RequestTimeTooSkewed agree on one offset.
+            self._clock_offset = offset_at_sign + decision.clock_offset
         log.debug("%s attempt %d failed (%s): %s", prepared.operation, attempt, type(error).__name__,
                   "retrying" if decision.retry else "giving up")  # fmt: skip
         return decision
@@ -253,8 +256,8 @@ class Client(_BaseClient):
         attempt, corrected = 0, False
         while True:
             attempt += 1
-            signed_at = self.now()
-            wire = self.sign(prepared)
+            signed_at, offset = self.now(), self._clock_offset
+            wire = self.sign(prepared, signed_at)
             headers: Optional[httpx.Headers] = None
             try:
                 response = self._http.send(self._build(self._http, wire))
@@ -266,7 +269,7 @@ class Client(_BaseClient):
                 if found is None:
                     return response
                 error, headers = found, response.headers
-            decision = self._decide(prepared, attempt, error, signed_at, headers, corrected)
+            decision = self._decide(prepared, attempt, error, signed_at, offset, headers, corrected)
             corrected = corrected or decision.clock_offset is not None
             if not decision.retry:
                 assert decision.error is not None
@@ -360,8 +363,8 @@ class AsyncClient(_BaseClient):
         attempt, corrected = 0, False
         while True:
             attempt += 1
-            signed_at = self.now()
-            wire = self.sign(prepared)
+            signed_at, offset = self.now(), self._clock_offset
+            wire = self.sign(prepared, signed_at)
             headers: Optional[httpx.Headers] = None
             try:
                 response = await self._http.send(self._build(self._http, wire))
@@ -373,7 +376,7 @@ class AsyncClient(_BaseClient):
                 if found is None:
                     return response
                 error, headers = found, response.headers
-            decision = self._decide(prepared, attempt, error, signed_at, headers, corrected)
+            decision = self._decide(prepared, attempt, error, signed_at, offset, headers, corrected)
             corrected = corrected or decision.clock_offset is not None
             if not decision.retry:
                 assert decision.error is not None
