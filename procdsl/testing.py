@@ -136,6 +136,8 @@ class FakeOSS:
         strict: bool = True,
         product: str = "oss",
         clock: Optional[Callable[[], datetime]] = None,
+        # OSS refuses requests more than 15 minutes off its clock with 403 RequestTimeTooSkewed
+        # (doc mirror https://developer.aliyun.com/ask/2590).
         max_skew: timedelta = timedelta(minutes=15),
         cname_bucket: Optional[str] = None,
     ) -> None:

@@ -333,7 +333,11 @@ def parse_error(status: int, headers: Mapping[str, str], body: bytes) -> OSSErro
 
 
 def server_time(headers: Mapping[str, str], error: Optional[OSSError] = None) -> Optional[datetime]:
-    """The server's clock from ``ServerTime`` in a RequestTimeTooSkewed body, or the ``Date`` header."""
+    """The server's clock from ``ServerTime`` in a RequestTimeTooSkewed body, or the ``Date`` header.
+
+    UNCERTAIN: whether OSS puts ``ServerTime`` in that body (S3 does); the ``Date``
+    header of every OSS answer is the fallback, as the Go SDK uses it (submit.md §4).
+    """
     if error is not None and error.fields.get("ServerTime"):
         text = error.fields["ServerTime"]
         for fmt in ("%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ"):
