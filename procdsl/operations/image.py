@@ -62,6 +62,11 @@ __all__ = [
 ]
 
 _IMG = "https://www.alibabacloud.com/help/en/oss/user-guide/"
+# The 2021 official doc sources, one page per action (grammar/image.md source S3).
+_S3 = (
+    "https://github.com/AlibabaCloudDocs/oss/blob/master/intl.en-US/"
+    "Developer%20Guide/Data%20Processing/Image%20Processing/Parameters/"
+)
 
 ResizeMode = Literal["lfit", "mfit", "fill", "pad", "fixed"]
 Gravity = Literal["nw", "north", "ne", "west", "center", "east", "sw", "south", "se"]
@@ -148,7 +153,8 @@ class WatermarkResize(Resize):
     """``resize`` inside a watermark image's preprocessing: also takes ``P``.
 
     ``P`` scales the watermark to a percentage of the *main* image, [1, 100]
-    (https://help.aliyun.com/zh/oss/user-guide/add-watermarks). It exists only there,
+    (https://help.aliyun.com/zh/oss/user-guide/add-watermarks; "a value from 1 to 100" on
+    https://help.aliyun.com/en/oss/user-guide/image-watermark). It exists only there,
     so this class is not registered (it declares no family/action of its own):
     top-level parsing never produces it.
     """
@@ -193,9 +199,9 @@ class Circle(Operation):
 
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "circle"
-    doc_url: ClassVar[str] = _IMG + "incircle"
+    doc_url: ClassVar[str] = "https://www.alibabacloud.com/help/doc-detail/44695.htm"
 
-    # [1,4096] per the 2021 page (S3); the current page was not retrieved (image.md §6.8).
+    # [1,4096]: https://www.alibabacloud.com/help/doc-detail/44695.htm (2024), same as 2021.
     radius: int = param("r", Int(1, 4096, unit="px"), doc="Radius; clamped to half the shorter side.")
 
 
@@ -203,12 +209,12 @@ class IndexCrop(Operation):
     """Cut the image into slices along one axis and keep slice ``index``.
 
     If both ``x`` and ``y`` are given OSS uses ``y``; an index past the last slice
-    returns the source image (https://www.alibabacloud.com/help/en/oss/user-guide/indexed-slice).
+    returns the source image (indexed-cut page, 2021 doc source).
     """
 
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "indexcrop"
-    doc_url: ClassVar[str] = _IMG + "indexed-slice"
+    doc_url: ClassVar[str] = _S3 + "Indexed%20cut.md"
     rules: ClassVar[Tuple[Rule, ...]] = (at_least_one("x", "y"),)
 
     x: Optional[int] = param("x", Int(1, _SIDE, unit="px"), default=None, doc="Slice width (horizontal cut).")
@@ -221,8 +227,9 @@ class RoundedCorners(Operation):
 
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "rounded-corners"
-    doc_url: ClassVar[str] = _IMG + "rounded-rectangle"
+    doc_url: ClassVar[str] = _IMG + "rounded-rectangle-4"
 
+    # [1,4096]: https://www.alibabacloud.com/help/en/oss/user-guide/rounded-rectangle-4 (2026).
     radius: int = param("r", Int(1, 4096, unit="px"), doc="Corner radius; clamped to half the shorter side.")
 
 
@@ -231,7 +238,7 @@ class AutoOrient(Operation):
 
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "auto-orient"
-    doc_url: ClassVar[str] = _IMG + "auto-orient"
+    doc_url: ClassVar[str] = "https://www.alibabacloud.com/help/tc/object-storage-service/latest/auto-rotate"
 
     enabled: bool = param(None, Flag(), kw_only=False, doc="True: apply the EXIF orientation.")
 
@@ -241,7 +248,7 @@ class Rotate(Operation):
 
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "rotate"
-    doc_url: ClassVar[str] = _IMG + "rotate"
+    doc_url: ClassVar[str] = _S3 + "Rotate.md"
 
     degrees: int = param(None, Int(0, 360, unit="degrees"), kw_only=False, doc="Clockwise angle.")
 
@@ -250,7 +257,7 @@ class Rotate(Operation):
 
 
 class Blur(Operation):
-    """Gaussian blur; ``r`` and ``s`` are both required by the blur page's table.
+    """Gaussian blur; ``r`` and ``s`` in [1, 50], both given in every documented use.
 
     ``g_face`` and ``p`` come only from error page 0004-00000244
     (https://help.aliyun.com/zh/oss/user-guide/0004-00000244), which shows ``p_50``
@@ -260,7 +267,7 @@ class Blur(Operation):
 
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "blur"
-    doc_url: ClassVar[str] = _IMG + "blur"
+    doc_url: ClassVar[str] = _S3 + "Blur.md"
 
     region: Optional[BlurRegion] = param("g", Choice(BlurRegion), default=None, doc="Blur only this region.")
     scale: Optional[int] = param("p", Int(1, 100, unit="%"), default=None, doc="Region scale (UNCERTAIN).")
@@ -273,7 +280,7 @@ class Bright(Operation):
 
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "bright"
-    doc_url: ClassVar[str] = _IMG + "brightness"
+    doc_url: ClassVar[str] = _S3 + "Brightness.md"
 
     amount: int = param(None, Int(-100, 100), kw_only=False, doc="Brightness change.")
 
@@ -283,7 +290,7 @@ class Contrast(Operation):
 
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "contrast"
-    doc_url: ClassVar[str] = _IMG + "contrast"
+    doc_url: ClassVar[str] = _S3 + "Contrast.md"
 
     amount: int = param(None, Int(-100, 100), kw_only=False, doc="Contrast change.")
 
@@ -293,7 +300,7 @@ class Sharpen(Operation):
 
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "sharpen"
-    doc_url: ClassVar[str] = _IMG + "sharpen"
+    doc_url: ClassVar[str] = _S3 + "Sharpen.md"
 
     amount: int = param(None, Int(50, 399), kw_only=False, doc="Sharpening strength.")
 
@@ -306,7 +313,7 @@ class Interlace(Operation):
 
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "interlace"
-    doc_url: ClassVar[str] = _IMG + "gradual-display"
+    doc_url: ClassVar[str] = _S3 + "Gradual%20display.md"
 
     progressive: bool = param(None, Flag(), kw_only=False, doc="True: progressive; False: baseline.")
 
@@ -316,7 +323,7 @@ class Quality(Operation):
 
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "quality"
-    doc_url: ClassVar[str] = _IMG + "adjust-image-quality"
+    doc_url: ClassVar[str] = _S3 + "Quality%20transformation.md"
     rules: ClassVar[Tuple[Rule, ...]] = (at_least_one("relative", "absolute"),)
 
     relative: Optional[int] = param("q", Int(1, 100, unit="%"), default=None, doc="Percent of the source quality.")
@@ -342,7 +349,7 @@ class Info(Operation):
 
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "info"
-    doc_url: ClassVar[str] = _IMG + "query-image-information"
+    doc_url: ClassVar[str] = _S3 + "Query%20image%20information.md"
 
 
 class AverageHue(Operation):
@@ -350,7 +357,7 @@ class AverageHue(Operation):
 
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "average-hue"
-    doc_url: ClassVar[str] = _IMG + "query-the-average-tone"
+    doc_url: ClassVar[str] = _S3 + "Query%20the%20average%20tone.md"
 
 
 # -- watermarks -------------------------------------------------------------------------
