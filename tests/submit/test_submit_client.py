@@ -11,6 +11,8 @@ from typing import Any, Iterator, List
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from procdsl import Doc, Image, ProcessError, StageError, Style
 from procdsl.submit import (
@@ -425,3 +427,19 @@ def test_concurrent_skewed_calls_agree_on_one_clock_offset() -> None:
             return list(got)
 
     assert asyncio.run(run()) == [b"A", b"A", b"A"]
+
+
+_key_text = st.text(alphabet=st.sampled_from(list("ab09 +/-_.~%&=?#中文é😀")), min_size=1, max_size=24)
+
+
+@settings(max_examples=40, deadline=None)
+@given(key=_key_text.filter(lambda k: k[0] not in "/\\" and all(p not in (".", "..") for p in k.split("/"))))
+def test_generated_keys_round_trip_through_the_fake(key: str) -> None:
+    fake = FakeOSS([CREDS, STS])
+    fake.put_object("bkt", key, b"DATA")
+    with Client("cn-hangzhou", STS, transport=fake.transport()) as client:
+        assert client.get("bkt", key, Image.resize(width=100)) == b"DATA"
+        client.submit("bkt", key, JOB)
+        with httpx.Client(transport=fake.transport()) as http:
+            assert http.get(client.sign_url("bkt", key, Style("s"))).content == b"DATA"
+    assert [(r.key, r.status) for r in fake.requests] == [(key, 200)] * 3
