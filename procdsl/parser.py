@@ -32,7 +32,7 @@ from .stages import (
     SyncProcess,
 )
 
-__all__ = ["parse"]
+__all__ = ["parse", "parse_operation"]
 
 Context = Literal["sync", "async"]
 _PREFIXES = (("x-oss-process=", "sync"), ("x-oss-async-process=", "async"))
@@ -93,6 +93,22 @@ def _conditional(text: str, strict: bool, context: Optional[Context]) -> IfStatu
             position=len(_IF_404),
         )
     return IfStatus404(inner.ops)
+
+
+def parse_operation(text: str, *, strict: bool = True) -> AnyOperation:
+    """Parse one operation, ``family/action,params`` (with its ``/pre``-style sections), by itself.
+
+    Unlike ``parse`` it does not check stages: ``hls/ts,…`` or ``video/convert,…``
+    alone are fine. Used to test and explain single operations.
+    """
+    stages = tokenize(text)
+    family = stages[0].family
+    if len(stages) != 1 or family is None:
+        raise ProcessSyntaxError("expected one family/action,params operation", source=text, position=0)
+    ops = _ops(family, stages[0].segments, text, strict)
+    if len(ops) != 1:
+        raise ProcessSyntaxError("expected one operation, not a chain", source=text, position=0)
+    return ops[0]
 
 
 def _decodable(text: str) -> bool:

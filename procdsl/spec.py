@@ -372,7 +372,7 @@ class Operation(metaclass=OperationMeta):
         values: Dict[str, Any] = {}
         extra: list[Tuple[str, str]] = []
         for token in tokens:
-            key, value, value_pos = split_key(token, keyed=bool(by_key), source=source)
+            key, value, value_pos = split_key(token, keyed=bool(by_key) or not bare, source=source)
             if key is None:
                 if not bare or bare[0].name in values:
                     raise ProcessSyntaxError(

@@ -16,7 +16,7 @@ is imported here only: importing ``procdsl`` never imports it.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Dict, Optional, Type, TypeVar
+from typing import Any, Callable, Dict, List, Optional, Type, TypeVar
 
 from hypothesis import assume
 from hypothesis import strategies as st
@@ -231,3 +231,44 @@ def processes() -> st.SearchStrategy[Process]:
     if any(c.result_via_notify for c in all_operations()):
         parts.append(_family_ops(lambda c: c.result_via_notify).map(NotifyOperation))
     return st.one_of(*parts)
+
+
+# -- codecs of the catalogue modules --------------------------------------------------------
+# Imported late: the catalogue modules import the core, never this module.
+from .operations._media import Sections, SubSection  # noqa: E402
+from .operations.doc import WebColor  # noqa: E402
+from .operations.image import WatermarkImage, WatermarkImageCodec  # noqa: E402
+
+
+@register(WebColor)
+def _web_colours(codec: WebColor) -> st.SearchStrategy[str]:
+    return st.from_regex(r"#?[0-9A-Fa-f]{6}", fullmatch=True)
+
+
+@register(Sections)
+def _sections(codec: Sections) -> st.SearchStrategy[Any]:
+    section = st.sampled_from(sorted(codec.types.values(), key=lambda t: t.action)).flatmap(_operation)
+    return st.lists(section, min_size=codec.min_items, max_size=min(codec.max_items, 4)).map(tuple)
+
+
+@register(SubSection)
+def _subsection(codec: SubSection) -> st.SearchStrategy[Any]:
+    return _operation(codec.type)
+
+
+@register(WatermarkImageCodec)
+def _watermark_images(codec: WatermarkImageCodec) -> st.SearchStrategy[WatermarkImage]:
+    from .operations import image
+
+    keys = text.filter(lambda k: "?x-oss-process=" not in k)
+    preprocess: List[Type[Operation]] = [
+        image.WatermarkResize,
+        image.Crop,
+        image.IndexCrop,
+        image.RoundedCorners,
+        image.Rotate,
+        image.AutoOrient,
+    ]
+    steps = st.sampled_from(preprocess).flatmap(_operation)
+    pipelines = st.lists(steps, min_size=1, max_size=3).map(lambda ops: ImagePipeline(tuple(ops)))
+    return st.builds(WatermarkImage, keys, st.none() | pipelines)

@@ -8,7 +8,6 @@ import re
 from typing import Any, Dict, List
 
 import pytest
-from tests.conftest import load_examples
 
 from procdsl import (
     AsyncJob,
@@ -28,6 +27,7 @@ from procdsl import (
 )
 from procdsl.operations import image as ops
 from procdsl.spec import lookup
+from tests.conftest import load_examples
 
 # -- the examples file ------------------------------------------------------------------
 

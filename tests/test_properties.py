@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from procdsl import ProcessError, parse, strategies
 from procdsl.grammar import tokenize
+from procdsl.parser import parse_operation
 from procdsl.spec import Operation, all_operations
 from tests.conftest import load_examples
 
@@ -35,7 +36,8 @@ def test_each_operation_round_trips(cls: Type[Operation]) -> None:
     @settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     @given(strategies.operations(cls))
     def check(op: Operation) -> None:
-        assert type(op).from_tokens(_params(op), strict=True) == op
+        again = parse_operation(op.to_wire())
+        assert again == op and again.to_wire() == op.to_wire()
         assert op.canonical() == op and str(op.canonical()) == str(op)
 
     check()
