@@ -15,7 +15,9 @@ same way.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import base64
+import contextlib
 import dataclasses
 import functools
 import importlib
@@ -25,9 +27,13 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
 import timeit
+import tracemalloc
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 ROOT = Path(__file__).resolve().parents[1]
 if __name__ == "__main__" and str(ROOT) not in sys.path:  # run as a script: import the working tree
@@ -59,6 +65,7 @@ class Row:
     goal: float
     goal_text: str
     note: str = ""
+    unit: str = "s"  # "B" for memory rows
 
     @property
     def ratio(self) -> float:
@@ -330,6 +337,165 @@ def linearity(config: Config) -> List[Result]:
     return rows
 
 
+# ---- submit layer (issue 7): signing, bulk submission, memory -----------------------------------
+
+SIGN_BUCKET, SIGN_KEY = "photo-bucket", "docs/in.docx"
+SIGN_AT = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+@case("sign AsyncProcessObject vs alibabacloud-oss-v2")
+def sign_vs_oss_v2(config: Config) -> List[Result]:
+    name = "sign AsyncProcessObject vs alibabacloud-oss-v2"
+    try:
+        from procdsl.submit import Credentials, Endpoint
+        from procdsl.submit.requests import async_process_request, sign_request
+    except ImportError:
+        return [Skipped(name, "httpx is not installed (pip install -e '.[submit]')")]
+    try:  # untyped and optional: imported by name so mypy need not see it
+        v2: Any = importlib.import_module("alibabacloud_oss_v2")
+        signer_mod: Any = importlib.import_module("alibabacloud_oss_v2.signer")
+        types_mod: Any = importlib.import_module("alibabacloud_oss_v2.types")
+    except ImportError:
+        return [Skipped(name, "alibabacloud-oss-v2 is not installed (pip install -e '.[bench]')")]
+    prepared = async_process_request(SIGN_BUCKET, SIGN_KEY, build_doc(TOPIC))
+    endpoint = Endpoint.resolve("cn-hangzhou", None)
+    ours_creds, their_creds = Credentials("ak", "sk"), v2.credentials.Credentials("ak", "sk")
+    url = f"https://{SIGN_BUCKET}.oss-cn-hangzhou.aliyuncs.com/{SIGN_KEY}?x-oss-async-process="
+    signer = signer_mod.SignerV4()
+
+    def ours() -> Dict[str, str]:
+        wire = sign_request(prepared, endpoint=endpoint, credentials=ours_creds, region="cn-hangzhou", now=SIGN_AT)
+        return dict(wire.headers)
+
+    def theirs() -> Dict[str, str]:
+        request = types_mod.HttpRequest("POST", url, headers=dict(prepared.headers), body=prepared.body)
+        signer.sign(
+            types_mod.SigningContext(
+                product="oss", region="cn-hangzhou", bucket=SIGN_BUCKET, key=SIGN_KEY, request=request,
+                credentials=their_creds, signing_time=SIGN_AT,
+            )
+        )  # fmt: skip
+        return dict(request.headers)
+
+    _same(ours()["Authorization"], theirs()["Authorization"])
+    a, b = compare(ours, theirs, config)
+    return [Row(name, a, b, 0.5, "<= 0.5x (2x faster)", "the same request; Authorization asserted equal")]
+
+
+@contextlib.contextmanager
+def loopback_server() -> Iterator[str]:
+    """A bare HTTP/1.1 server (tests/submit/faultserver.py, no fake) in its own process: its CPU is not ours."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.submit.faultserver"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=str(ROOT), env=env, text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        yield server.stdout.readline().strip()
+    finally:
+        assert server.stdin is not None
+        server.stdin.close()
+        server.wait(10)
+
+
+def _bulk_jobs(n: int) -> Iterator[Tuple[str, str, Any]]:
+    job = Doc.convert(src="docx", to="pdf").save_as("out/{barename}.pdf")
+    for i in range(n):
+        yield "photo-bucket", f"bulk/{i}.docx", job
+
+
+@case("bulk submit vs raw httpx.AsyncClient")
+def bulk_vs_raw_httpx(config: Config) -> List[Result]:
+    """Seconds per job over one run of ``n`` jobs at concurrency 16; samples interleaved like ``measure``."""
+    name = "bulk submit_many vs raw httpx.AsyncClient"
+    try:
+        import httpx
+
+        from procdsl.submit import AsyncClient, Credentials, RetryPolicy
+    except ImportError:
+        return [Skipped(name, "httpx is not installed (pip install -e '.[submit]')")]
+    n = 2000 if config.number == 0 else 40
+    concurrency = 16
+    creds = Credentials("ak", "sk")
+    rows: List[Result] = []
+
+    async def raw(url: str) -> None:
+        client = AsyncClient("cn-hangzhou", creds, url)
+        wires = [client.sign(client.prepare_submit(b, k, j)) for b, k, j in _bulk_jobs(n)]  # pre-built
+        limits = httpx.Limits(max_connections=concurrency)
+        async with httpx.AsyncClient(limits=limits) as http:
+            queue = iter(wires)
+
+            async def worker() -> None:
+                for wire in queue:
+                    response = await http.post(wire.url, headers=list(wire.headers), content=wire.body)
+                    response.raise_for_status()
+
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+    async def ours(url: str, journal: Optional[str]) -> None:
+        http = httpx.AsyncClient(limits=httpx.Limits(max_connections=concurrency))
+        async with AsyncClient("cn-hangzhou", creds, url, http_client=http, retry=RetryPolicy(base_delay=0)) as c:
+            async for result in c.submit_many(_bulk_jobs(n), concurrency=concurrency, journal=journal, progress=False):
+                if result.outcome != "accepted":
+                    raise AssertionError(f"bulk benchmark job failed: {result}")
+        await http.aclose()
+
+    def timed(fn: Callable[[], Any]) -> float:
+        start = time.perf_counter()
+        asyncio.run(fn())
+        return (time.perf_counter() - start) / n
+
+    with loopback_server() as url, tempfile.TemporaryDirectory() as tmp:
+        samples: Dict[str, List[float]] = {"raw": [], "plain": [], "journal": []}
+        for r in range(max(1, config.rounds)):
+            journal = os.path.join(tmp, f"run{r}.jsonl")
+            samples["raw"].append(timed(lambda: raw(url)))
+            samples["plain"].append(timed(lambda: ours(url, None)))
+            samples["journal"].append(timed(lambda j=journal: ours(url, j)))  # type: ignore[misc]
+    base = statistics.median(samples["raw"])
+    note = f"{n} jobs, concurrency {concurrency}, loopback server in another process; per-job times"
+    goal = "<= 1.25x (>= 0.8x throughput)"
+    plain, journaled = statistics.median(samples["plain"]), statistics.median(samples["journal"])
+    rows.append(Row(f"{name} ({n} jobs, no journal)", plain, base, 1.25, goal, note))
+    rows.append(Row(f"{name} ({n} jobs, fsynced journal)", journaled, base, 1.25, goal, note + "; group-commit fsync"))
+    return rows
+
+
+@case("bulk submit memory: 100k vs 10k queued jobs")
+def bulk_memory(config: Config) -> List[Result]:
+    """tracemalloc peak of a whole submit_many run over a generator of jobs (in-process transport)."""
+    name = "bulk submit_many memory peak"
+    try:
+        import httpx
+
+        from procdsl.submit import AsyncClient, Credentials
+    except ImportError:
+        return [Skipped(name, "httpx is not installed (pip install -e '.[submit]')")]
+    small, large = (10_000, 100_000) if config.number == 0 else (200, 2_000)
+    answer = b'{"EventId":"1-E","RequestId":"R","TaskId":"T"}'
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=answer))
+
+    async def run(n: int) -> None:
+        async with AsyncClient("cn-hangzhou", Credentials("ak", "sk"), transport=transport) as c:
+            async for _ in c.submit_many(_bulk_jobs(n), concurrency=16, progress=False):
+                pass
+
+    def peak(n: int) -> float:
+        tracemalloc.start()
+        try:
+            asyncio.run(run(n))
+            return float(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+
+    peak(small)  # warm caches (imports, interned strings) before measuring
+    low, high = peak(small), peak(large)
+    note = f"tracemalloc peak {low / 1024:.0f} KiB for {small:,} jobs, {high / 1024:.0f} KiB for {large:,}"
+    return [Row(f"{name}: {large:,} vs {small:,} jobs", high, low, 1.5, "<= 1.5x (flat)", note, unit="B")]
+
+
 def run_cases(config: Config, names: Optional[Sequence[str]] = None) -> List[Result]:
     results: List[Result] = []
     for name, fn in CASES.items():
@@ -345,6 +511,10 @@ def _time(seconds: float) -> str:
     return f"{seconds * 1e6:.2f} us"
 
 
+def _amount(value: float, unit: str) -> str:
+    return _time(value) if unit == "s" else f"{value / 1024:.0f} KiB"
+
+
 def table(results: Sequence[Result]) -> str:
     """A Markdown table: case, procdsl time, baseline time, ratio, goal, met?"""
     lines = ["| case | procdsl | baseline | ratio | goal | met? |", "|---|---:|---:|---:|---|---|"]
@@ -354,7 +524,7 @@ def table(results: Sequence[Result]) -> str:
             lines.append(f"| {r.case} | | | | | skipped: {r.reason} |")
             continue
         lines.append(
-            f"| {r.case} | {_time(r.ours)} | {_time(r.baseline)} | {r.ratio:.2f}x | {r.goal_text} "
+            f"| {r.case} | {_amount(r.ours, r.unit)} | {_amount(r.baseline, r.unit)} | {r.ratio:.2f}x | {r.goal_text} "
             f"| {'yes' if r.met else 'NO'} |"
         )
         if r.note:

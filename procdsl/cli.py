@@ -8,6 +8,7 @@
     procdsl python STRING              procdsl code that builds the same value
     procdsl url BUCKET KEY STRING      a signed GET URL (needs procdsl[submit] and credentials)
     procdsl submit BUCKET KEY STRING   start an asynchronous job
+    procdsl submit --jobs FILE.jsonl --journal PATH   many jobs, resumable (one JSON result per line)
     procdsl spec [--schema]            the operation catalogue as JSON
 
 Mistakes in the input print a message with a caret under the column and exit
@@ -154,9 +155,29 @@ def _parser() -> argparse.ArgumentParser:
         ),
     ):
         p = command(name, help, description)
-        p.add_argument("bucket", metavar="BUCKET")
-        p.add_argument("key", metavar="KEY", help="the source object key")
-        p.add_argument("string", metavar="STRING", help="a process string")
+        bulk = name == "submit"  # BUCKET KEY STRING, or --jobs FILE
+        p.add_argument("bucket", metavar="BUCKET", nargs="?" if bulk else None)
+        p.add_argument("key", metavar="KEY", help="the source object key", nargs="?" if bulk else None)
+        p.add_argument("string", metavar="STRING", help="a process string", nargs="?" if bulk else None)
+        if bulk:
+            p.add_argument(
+                "--jobs",
+                metavar="FILE.jsonl",
+                help='submit many jobs: one {"bucket": ..., "key": ..., "process": ...} per line ("-": stdin); '
+                "prints one JSON result per line, exit 1 unless all were accepted",
+            )
+            p.add_argument(
+                "--journal",
+                metavar="PATH",
+                help="with --jobs: record each job's state here; rerun with the same file to resume "
+                "(accepted jobs are never sent again)",
+            )
+            p.add_argument("--concurrency", type=int, default=16, help="with --jobs: requests in flight (default 16)")
+            p.add_argument(
+                "--resubmit-unknown",
+                action="store_true",
+                help="with --jobs: send again the jobs whose outcome is unknown (a task may exist: may duplicate it)",
+            )
         p.add_argument(
             "--region",
             default=os.environ.get("OSS_REGION"),
@@ -332,7 +353,53 @@ def _cmd_url(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
     return 0
 
 
+def _job_lines(path: str, stdin: IO[str]) -> Iterator[Tuple[str, str, str]]:
+    """``(bucket, key, process)`` from each non-empty JSONL line, read lazily."""
+    stream = stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+    try:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                record = None
+            fields = [record.get(k) for k in ("bucket", "key", "process")] if isinstance(record, dict) else []
+            texts = [f for f in fields if isinstance(f, str)]
+            if len(texts) != 3:
+                raise _UserError(f'{path} line {number}: expected {{"bucket": ..., "key": ..., "process": ...}}')
+            yield texts[0], texts[1], texts[2]
+    finally:
+        if stream is not stdin:
+            stream.close()
+
+
+def _cmd_submit_many(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
+    if args.bucket is not None:
+        raise _UserError("give either BUCKET KEY STRING or --jobs FILE, not both")
+    if args.jobs != "-" and not os.path.isfile(args.jobs):
+        raise _UserError(f"no such jobs file: {args.jobs}")
+    client = _client(args.region)
+    not_accepted = 0
+    with client:
+        for result in client.submit_many(
+            _job_lines(args.jobs, stdin),
+            concurrency=args.concurrency,
+            journal=args.journal,
+            resubmit_unknown=args.resubmit_unknown,
+        ):
+            out.out(json.dumps(result.as_dict(), ensure_ascii=False))
+            not_accepted += result.outcome != "accepted"
+    return 1 if not_accepted else 0
+
+
 def _cmd_submit(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
+    if args.jobs is not None:
+        return _cmd_submit_many(args, out, stdin)
+    if args.journal is not None:
+        raise _UserError("--journal needs --jobs FILE")
+    if args.string is None:
+        raise _UserError("give BUCKET KEY STRING, or --jobs FILE.jsonl for many jobs")
     value = _parse(args.string, "async")
     client = _client(args.region)
     result = client.submit(args.bucket, args.key, value)

@@ -272,3 +272,56 @@ def test_progress_line_only_on_request_or_terminal(fake: FakeOSS, capsys: pytest
 def test_concurrency_is_checked(fake: FakeOSS, bad: Any) -> None:
     with client(fake) as c, pytest.raises(ProcessValueError, match="concurrency"):
         c.submit_many(jobs(1), concurrency=bad)
+
+
+# ---- procdsl submit --jobs FILE.jsonl --journal PATH ------------------------------------------
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> Tuple[int, str, str]:
+    from procdsl.cli import main
+
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def cli_fake(monkeypatch: pytest.MonkeyPatch, fake: FakeOSS) -> FakeOSS:
+    import procdsl.cli
+
+    monkeypatch.setattr(procdsl.cli, "_client", lambda region: client(fake))
+    return fake
+
+
+def test_cli_submits_a_jobs_file_and_resumes(
+    capsys: pytest.CaptureFixture[str], cli_fake: FakeOSS, tmp_path: Path
+) -> None:
+    jobs_file, journal = tmp_path / "jobs.jsonl", tmp_path / "journal.jsonl"
+    rows = [{"bucket": "bkt", "key": f"cli/{i}.docx", "process": JOB_WIRE} for i in range(3)]
+    jobs_file.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n")
+    code, out, err = run_cli(capsys, "submit", "--jobs", str(jobs_file), "--journal", str(journal))
+    assert (code, err) == (0, "")
+    printed = sorted((json.loads(line) for line in out.splitlines()), key=lambda r: r["index"])
+    assert [(r["index"], r["key"], r["outcome"], r["resumed"]) for r in printed] == [
+        (i, f"cli/{i}.docx", "accepted", False) for i in range(3)
+    ]
+    assert sorted(t.task_id for t in cli_fake.tasks) == sorted(r["task_id"] for r in printed)
+    code, out, _ = run_cli(capsys, "submit", "--jobs", str(jobs_file), "--journal", str(journal))
+    assert code == 0 and all(json.loads(line)["resumed"] for line in out.splitlines())
+    assert len(cli_fake.tasks) == 3
+
+
+def test_cli_exit_status_and_mistakes(capsys: pytest.CaptureFixture[str], cli_fake: FakeOSS, tmp_path: Path) -> None:
+    jobs_file = tmp_path / "jobs.jsonl"
+    jobs_file.write_text(json.dumps({"bucket": "bkt", "key": "a.docx", "process": "doc/convert,target_nope"}) + "\n")
+    code, out, _ = run_cli(capsys, "submit", "--jobs", str(jobs_file))
+    assert code == 1 and json.loads(out)["outcome"] == "failed"
+    jobs_file.write_text('{"bucket": "bkt", "key": "a.docx"}\n')
+    code, _, err = run_cli(capsys, "submit", "--jobs", str(jobs_file))
+    assert code == 1 and "line 1" in err
+    code, _, err = run_cli(capsys, "submit", "--jobs", str(tmp_path / "missing.jsonl"))
+    assert code == 1 and "no such jobs file" in err
+    code, _, err = run_cli(capsys, "submit", "--journal", str(tmp_path / "j.jsonl"))
+    assert code == 1 and "--journal needs --jobs" in err
+    code, _, err = run_cli(capsys, "submit", "bkt", "a.docx", JOB_WIRE, "--jobs", str(jobs_file))
+    assert code == 1 and "not both" in err
