@@ -30,12 +30,13 @@ class step(Generic[P]):
     def __get__(self, obj: ImageSteps | None, owner: Any = None) -> Callable[P, ImagePipeline]:
         op = self.op
 
-        def build(*args: P.args, **kwargs: P.kwargs) -> ImagePipeline:
-            if obj is None:
-                raise TypeError("call image steps on a pipeline or on procdsl.Image")
-            return obj._then(op(*args, **kwargs))
+        if obj is None:
+            raise TypeError("call image steps on a pipeline or on procdsl.Image")
+        then = obj._then
 
-        build.__doc__ = op.__doc__
+        def build(*args: P.args, **kwargs: P.kwargs) -> ImagePipeline:
+            return then(op(*args, **kwargs))
+
         return build
 
 

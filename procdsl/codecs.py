@@ -84,6 +84,7 @@ class Codec(Generic[T]):
         raise NotImplementedError
 
     def decode(self, text: str) -> T:
+        """Read a wire value; the result must already satisfy ``check`` (the parser trusts it)."""
         raise NotImplementedError
 
     def describe(self) -> str:

@@ -25,6 +25,8 @@ __all__ = ["Segment", "Stage", "Token", "split_key", "tokenize"]
 
 _NAME = re.compile(r"[a-z][a-z0-9_-]*|[A-Za-z0-9][A-Za-z0-9_.-]*")
 _KEY = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+#: White space and control characters never appear in a process string.
+_BAD_CHAR = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
 class Token(NamedTuple):
@@ -53,9 +55,9 @@ def tokenize(source: str) -> Tuple[Stage, ...]:
         raise ProcessSyntaxError(f"a process string must be str, not {type(source).__name__}")
     if not source:
         raise ProcessSyntaxError("empty process string", source=source, position=0)
-    for i, char in enumerate(source):
-        if char.isspace() or not char.isprintable():
-            raise _fail(f"unexpected character {char!r} (process strings contain no spaces)", source, i)
+    bad = _BAD_CHAR.search(source)
+    if bad is not None:
+        raise _fail(f"unexpected character {bad.group()!r} (process strings contain no spaces)", source, bad.start())
     if "@" in source:
         raise _fail(
             "this is the legacy '@' image syntax (object@100w_100h), which procdsl does not write; "

@@ -31,7 +31,7 @@ from typing import (
     ClassVar,
     Dict,
     FrozenSet,
-    Iterator,
+    Iterable,
     Mapping,
     Optional,
     Sequence,
@@ -77,6 +77,9 @@ class Param:
     note: str = ""
     kw_only: bool = True
     name: str = ""
+
+    def _named(self, name: str) -> Param:
+        return Param(self.key, self.codec, self.default, self.doc, self.server_default, self.note, self.kw_only, name)
 
     @property
     def positional(self) -> bool:
@@ -177,7 +180,7 @@ class OperationMeta(type):
         own = []
         for attr, value in list(ns.items()):
             if isinstance(value, Param):
-                own.append(dataclasses.replace(value, name=attr))
+                own.append(value._named(attr))
                 del ns[attr]
         inherited: Tuple[Param, ...] = ()
         for base in bases:
@@ -188,7 +191,19 @@ class OperationMeta(type):
             ns.pop(slot, None)
         ns["__slots__"] = slots + tuple(p.name for p in own)
         ns["__params__"] = params
+        # Lookup tables, computed once per class so construction and writing stay cheap.
+        ns["_by_name"] = {p.name: p for p in params}
+        ns["_by_key"] = {p.key: p for p in params if p.key is not None}
+        ns["_positional"] = tuple(p for p in params if not p.kw_only)
+        ns["_bare"] = tuple(p for p in params if p.key is None)
+        ns["_required"] = tuple(p for p in params if p.default is _MISSING)
+        ns["_index"] = {p.name: i for i, p in enumerate(params)}
         cls = super().__new__(mcls, name, bases, ns, **kw)
+        # Skip the rule check for classes with no rules and no _validate of their own.
+        checks = bool(ns.get("rules") or getattr(cls, "rules", ())) or any(
+            "_validate" in vars(k) for k in cls.__mro__[:-2]
+        )
+        type.__setattr__(cls, "_checks", checks)
         family = ns.get("family")
         action = ns.get("action")
         if family and action and isinstance(family, str) and isinstance(action, str):
@@ -216,6 +231,13 @@ class Operation(metaclass=OperationMeta):
     #: Unknown ``key_value`` parameters kept by lenient parsing (written last).
     extra: Tuple[Tuple[str, str], ...] = ()
     _order: ClassVar[Tuple[str, ...]]
+    _by_name: ClassVar[Dict[str, Param]] = {}
+    _by_key: ClassVar[Dict[str, Param]] = {}
+    _positional: ClassVar[Tuple[Param, ...]] = ()
+    _bare: ClassVar[Tuple[Param, ...]] = ()
+    _required: ClassVar[Tuple[Param, ...]] = ()
+    _index: ClassVar[Dict[str, int]] = {}
+    _checks: ClassVar[bool] = False
 
     __slots__ = ("_order", "extra")
 
@@ -225,36 +247,73 @@ class Operation(metaclass=OperationMeta):
             self._init(args, kwargs)
 
     def _init(self, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> None:
-        params = type(self).__params__
-        by_name = {p.name: p for p in params}
-        positional = [p for p in params if not p.kw_only]
-        if len(args) > len(positional):
-            raise TypeError(f"{type(self).__name__}() takes at most {len(positional)} positional argument(s)")
-        given: Dict[str, Any] = {}
-        for p, value in zip(positional, args):
-            given[p.name] = value
+        # Runs for every fluent call, so it stays lean: one pass over the declared
+        # parameters (unset ones are stored as None, so reading them is cheap).
+        cls = type(self)
         extra = kwargs.pop("extra", ())
-        for key, value in kwargs.items():
-            if key not in by_name:
-                raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument {key!r}")
-            if key in given:
-                raise TypeError(f"{type(self).__name__}() got multiple values for argument {key!r}")
-            given[key] = value
-        for p in params:
-            value = given.get(p.name, p.default)
-            if value is _MISSING:
+        if args:
+            positional = cls._positional
+            if len(args) > len(positional):
+                raise TypeError(f"{cls.__name__}() takes at most {len(positional)} positional argument(s)")
+            for p, value in zip(positional, args):
+                if p.name in kwargs:
+                    raise TypeError(f"{cls.__name__}() got multiple values for argument {p.name!r}")
+                kwargs[p.name] = value
+        setattr_ = object.__setattr__
+        order = []
+        seen = 0
+        for p in cls.__params__:
+            name = p.name
+            if name in kwargs:
+                seen += 1
+                value = kwargs[name]
+                if value is not None:
+                    setattr_(self, name, _check(self, p, value))
+                    order.append(name)
+                    continue
+            if p.default is _MISSING:
                 raise ProcessValueError(
                     f"{self._where()}: {p.label} is required ({p.codec.describe()})",
                     param=p.label,
                     allowed=p.codec.describe(),
                 )
-            if value is not None:
-                value = _check(self, p, value)
-            object.__setattr__(self, p.name, value)
-        order = tuple(p.name for p in params if getattr(self, p.name) is not None)
-        object.__setattr__(self, "_order", order)
-        object.__setattr__(self, "extra", tuple((str(k), str(v)) for k, v in extra))
-        self._validate()
+            setattr_(self, name, None)
+        if seen != len(kwargs):
+            unknown = next(k for k in kwargs if k not in cls._by_name)
+            raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {unknown!r}")
+        setattr_(self, "_order", tuple(order))
+        setattr_(self, "extra", tuple((str(k), str(v)) for k, v in extra) if extra else ())
+        if cls._checks:
+            self._validate()
+
+    @classmethod
+    def _trusted(cls, values: Dict[str, Any], extra: Tuple[Tuple[str, str], ...] = ()) -> Self:
+        """Build from values a codec's ``decode`` already checked, keeping their order.
+
+        The parser's path: it skips the second per-value check but still runs the rules.
+        """
+        self = cls.__new__(cls)
+        setattr_ = object.__setattr__
+        for p in cls._required:
+            if values.get(p.name) is None:
+                raise ProcessValueError(
+                    f"{self._where()}: {p.label} is required ({p.codec.describe()})",
+                    param=p.label,
+                    allowed=p.codec.describe(),
+                )
+        for p in cls.__params__:
+            setattr_(self, p.name, values.get(p.name))
+        setattr_(self, "_order", tuple(values))
+        setattr_(self, "extra", extra)
+        if cls._checks:
+            self._validate()
+        return self
+
+    def _with_order(self, order: Sequence[str]) -> Self:
+        """This value, to be written in ``order`` (names of set parameters); for parsers."""
+        setattr_ = object.__setattr__
+        setattr_(self, "_order", tuple(order))
+        return self
 
     # -- identity -------------------------------------------------------------------------
     def _values(self) -> Tuple[Any, ...]:
@@ -329,22 +388,26 @@ class Operation(metaclass=OperationMeta):
         return type(self).wire_name()
 
     def _validate(self) -> None:
-        values = {p.name: getattr(self, p.name) for p in self.__params__}
+        """Check the cross-parameter ``rules``; subclasses extend it for what rules cannot say."""
+        if not self.rules:
+            return
+        values = {name: getattr(self, name) for name in self._order}
         for rule in self.rules:
             if not rule.holds(values):
                 shown = {k: v for k, v in values.items() if v is not None}
                 raise ProcessValueError(f"{self._where()}: {rule.text}; got {shown}", allowed=rule.text)
 
     # -- wire -----------------------------------------------------------------------------
-    def wire_params(self) -> Iterator[str]:
+    def wire_params(self) -> Iterable[str]:
         """Each parameter as written on the wire (``w_100`` or a bare ``90``)."""
-        by_name = {p.name: p for p in self.__params__}
+        by_name = self._by_name
+        out = []
         for name in self._order:
             p = by_name[name]
             text = p.codec.encode(getattr(self, name))
-            yield text if p.key is None else f"{p.key}_{text}"
-        for key, value in self.extra:
-            yield f"{key}_{value}"
+            out.append(text if p.key is None else f"{p.key}_{text}")
+        out.extend(f"{key}_{value}" for key, value in self.extra)
+        return out
 
     def to_wire(self, *, with_family: bool = True) -> str:
         """This operation as ``family/action,params`` (or ``action,params``)."""
@@ -366,9 +429,8 @@ class Operation(metaclass=OperationMeta):
         """Build from parameter tokens (``grammar.Token``) of one segment."""
         from .grammar import split_key
 
-        params = cls.__params__
-        by_key = {p.key: p for p in params if p.key is not None}
-        bare = [p for p in params if p.key is None]
+        by_key = cls._by_key
+        bare = cls._bare
         values: Dict[str, Any] = {}
         extra: list[Tuple[str, str]] = []
         for token in tokens:
@@ -407,13 +469,11 @@ class Operation(metaclass=OperationMeta):
             values.pop(p.name, None)  # a repeated key: the last one wins, at its position
             values[p.name] = decoded
         try:
-            op = cls(**values, extra=tuple(extra))
+            return cls._trusted(values, tuple(extra))  # keeps the written order
         except ProcessValueError as exc:
             if exc.position is None and tokens:
                 exc.source, exc.position = source, tokens[0].position
             raise
-        object.__setattr__(op, "_order", tuple(values))  # keep the written order
-        return op
 
 
 def _check(op: Operation, p: Param, value: Any) -> Any:

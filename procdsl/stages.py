@@ -19,6 +19,7 @@ Each stage is an immutable value (frozen, slotted, hashable, picklable);
 from __future__ import annotations
 
 import dataclasses
+import re
 import warnings
 from typing import Any, NoReturn, Optional, Tuple, Union, overload
 
@@ -48,10 +49,15 @@ AnyOperation = Union[Operation, RawOperation]
 class _Stage:
     """Shared behaviour of the stage values (all frozen dataclasses with slots)."""
 
-    __slots__ = ()
+    __slots__ = ("_wire",)
 
     def __str__(self) -> str:
-        return self.to_wire()
+        # Values are immutable, so the wire string is computed once and kept.
+        wire: Optional[str] = getattr(self, "_wire", None)
+        if wire is None:
+            wire = self.to_wire()
+            object.__setattr__(self, "_wire", wire)
+        return wire
 
     def to_wire(self) -> str:
         raise NotImplementedError
@@ -109,6 +115,12 @@ class _SavesSync(_Stage):
         return SyncJob(self, _save(args, bucket, key))
 
 
+def _check_image_step(step: object) -> None:
+    if not isinstance(step, (Operation, RawOperation)) or step.family != "image" or not _is_sync(step):
+        name = step.wire_name() if isinstance(step, (Operation, RawOperation)) else repr(step)
+        raise StageError(f"{name} is not a synchronous image action")
+
+
 @dataclasses.dataclass(frozen=True)
 class ImagePipeline(_SavesSync, ImageSteps):
     """A chain of image actions, run left to right: ``image/resize,w_100/rotate,90``."""
@@ -121,12 +133,14 @@ class ImagePipeline(_SavesSync, ImageSteps):
         if not self.steps:
             raise StageError("an image pipeline needs at least one action")
         for step in self.steps:
-            if step.family != "image" or not _is_sync(step) or not isinstance(step, (Operation, RawOperation)):
-                raise StageError(f"{step.wire_name()} is not a synchronous image action")
+            _check_image_step(step)
 
     def then(self, step: AnyOperation) -> ImagePipeline:
-        """This pipeline with one more action at the end."""
-        return ImagePipeline((*self.steps, step))
+        """This pipeline with one more action at the end (only the new action is checked)."""
+        _check_image_step(step)
+        pipeline = object.__new__(ImagePipeline)
+        object.__setattr__(pipeline, "steps", (*self.steps, step))
+        return pipeline
 
     def _then(self, op: Operation) -> ImagePipeline:
         return self.then(op)
@@ -135,7 +149,7 @@ class ImagePipeline(_SavesSync, ImageSteps):
         return "image/" + "/".join(step.to_wire(with_family=False) for step in self.steps)
 
 
-_STYLE_NAME = __import__("re").compile(r"[0-9A-Za-z_.\-]{1,63}")
+_STYLE_NAME = re.compile(r"[0-9A-Za-z_.\-]{1,63}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -234,7 +248,7 @@ class SyncJob(_Stage):
             _warn_key(self.source.ops[-1], self.save)
 
     def to_wire(self) -> str:
-        return f"{self.source.to_wire()}|{self.save.to_wire()}"
+        return f"{self.source}|{self.save.to_wire()}"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -79,6 +79,8 @@ class Var:
 
 def variables_in(text: str) -> tuple[str, ...]:
     """The variable names used in ``text``; raises ``CodecError`` for unknown ones or stray braces."""
+    if "{" not in text and "}" not in text:
+        return ()
     names = []
     for match in _PIECE.finditer(text):
         piece = match.group(0)

@@ -102,6 +102,7 @@ def _params_of(text: str) -> List[Any]:
     return list(stage.segments[0].params)
 
 
+@pytest.mark.filterwarnings("ignore::procdsl.errors.SaveAsKeyWarning")
 @settings(max_examples=300)
 @given(st.text(max_size=80))
 def test_garbage_only_raises_process_errors(text: str) -> None:
@@ -117,6 +118,7 @@ def _examples() -> List[str]:
         return ["image/resize,w_100|sys/saveas,o_ZGVzdC5qcGc"]
 
 
+@pytest.mark.filterwarnings("ignore::procdsl.errors.SaveAsKeyWarning")
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(_examples()), st.data())
 def test_mutated_real_strings_only_raise_process_errors(example: str, data: st.DataObject) -> None:

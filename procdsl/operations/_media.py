@@ -343,7 +343,7 @@ class SectionOwner(Operation):
     head: ClassVar[Type[Operation]]
 
     def wire_params(self) -> Any:
-        by_name = {p.name: p for p in self.__params__}
+        by_name = self._by_name
         for name in self._order:
             p = by_name[name]
             if _is_section(p.codec):
@@ -393,5 +393,4 @@ class SectionOwner(Operation):
             if exc.position is None:
                 exc.source, exc.position = source, position
             raise
-        object.__setattr__(op, "_order", (*head._order, *found))
-        return op
+        return op._with_order((*head._order, *found))
