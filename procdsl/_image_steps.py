@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Generic
 
-from typing_extensions import ParamSpec
-
+from ._compat import ParamSpec
 from .operations import image
 from .spec import Operation
 

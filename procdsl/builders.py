@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from typing_extensions import ParamSpec
-
+from ._compat import ParamSpec
 from ._image_steps import ImageSteps
 from .operations import audio, doc, hls, video
 from .operations.image import Deblindwatermark

@@ -700,12 +700,11 @@ class _Code:
             return "[" + ", ".join(self.literal(v) for v in value) + "]"
         if isinstance(value, dict):
             return "{" + ", ".join(f"{self.literal(k)}: {self.literal(v)}" for k, v in value.items()) + "}"
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = getattr(type(value), "__fields__", None)
+        if fields is not None and not isinstance(value, type):  # a procdsl._values.frozen value
             cls = type(value)
-            fields = ", ".join(
-                f"{f.name}={self.literal(getattr(value, f.name))}" for f in dataclasses.fields(value) if f.init
-            )
-            return f"{self.need(cls.__module__, cls.__qualname__)}({fields})"
+            shown = ", ".join(f"{name}={self.literal(getattr(value, name))}" for name in fields)
+            return f"{self.need(cls.__module__, cls.__qualname__)}({shown})"
         if isinstance(value, str):
             return _str(value)
         return repr(value)

@@ -9,10 +9,7 @@ of parameters is kept; a repeated parameter keeps its last value.
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Tuple, Union
-from urllib.parse import unquote
-
-from typing_extensions import Literal
+from typing import Callable, List, Literal, Optional, Sequence, Tuple, Union
 
 from .errors import ProcessError, ProcessSyntaxError, StageError
 from .grammar import Segment, Stage, Token, tokenize
@@ -55,7 +52,9 @@ def parse(text: str, *, strict: bool = True, context: Optional[Context] = None) 
             text, context = text[len(prefix) :], implied  # type: ignore[assignment]
             break
     if "%" in text:
-        text = unquote(text, errors="strict") if _decodable(text) else text
+        from urllib.parse import unquote  # only here: it costs a few ms at import
+
+        text = unquote(text, errors="strict") if _decodable(text, unquote) else text
     if text.startswith(_IF_404):
         return _conditional(text, strict, context)
     stages = tokenize(text)
@@ -111,7 +110,7 @@ def parse_operation(text: str, *, strict: bool = True) -> AnyOperation:
     return ops[0]
 
 
-def _decodable(text: str) -> bool:
+def _decodable(text: str, unquote: Callable[..., str]) -> bool:
     try:
         unquote(text, errors="strict")
     except UnicodeDecodeError:

@@ -23,7 +23,6 @@ Equality and hashing ignore order. ``canonical()`` gives the declared order.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -40,8 +39,8 @@ from typing import (
     TypeVar,
 )
 
-from typing_extensions import Literal, Self, dataclass_transform
-
+from ._compat import Literal, Self, dataclass_transform
+from ._values import frozen
 from .codecs import Codec, CodecError
 from .errors import ProcessSyntaxError, ProcessValueError
 
@@ -63,20 +62,44 @@ Processing = Literal["sync", "async"]
 _MISSING: Any = object()
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class Param:
     """One parameter's wire metadata; ``name`` is filled in by the metaclass."""
 
+    __slots__ = ("codec", "default", "doc", "key", "kw_only", "name", "note", "server_default")
     key: Optional[str]
     codec: Codec[Any]
-    default: Any = _MISSING
-    doc: str = ""
+    default: Any
+    doc: str
     #: Documented server-side default, shown by ``explain`` and the docs (not sent).
-    server_default: Optional[str] = None
+    server_default: Optional[str]
     #: A note on what is settled or uncertain, naming the doc page.
-    note: str = ""
-    kw_only: bool = True
-    name: str = ""
+    note: str
+    kw_only: bool
+    name: str
+
+    def __init__(
+        self,
+        key: Optional[str],
+        codec: Codec[Any],
+        default: Any = _MISSING,
+        doc: str = "",
+        server_default: Optional[str] = None,
+        note: str = "",
+        kw_only: bool = True,
+        name: str = "",
+    ) -> None:
+        for field, value in (
+            ("key", key),
+            ("codec", codec),
+            ("default", default),
+            ("doc", doc),
+            ("server_default", server_default),
+            ("note", note),
+            ("kw_only", kw_only),
+            ("name", name),
+        ):
+            object.__setattr__(self, field, value)
 
     def _named(self, name: str) -> Param:
         return Param(self.key, self.codec, self.default, self.doc, self.server_default, self.note, self.kw_only, name)
@@ -331,10 +354,10 @@ class Operation(metaclass=OperationMeta):
     if not TYPE_CHECKING:  # hidden so that type checkers report assignments as errors (frozen)
 
         def __setattr__(self, name: str, value: object) -> None:
-            raise dataclasses.FrozenInstanceError(f"{type(self).__name__} is immutable; use .replace()")
+            raise AttributeError(f"{type(self).__name__} is immutable; use .replace()")
 
         def __delattr__(self, name: str) -> None:
-            raise dataclasses.FrozenInstanceError(f"{type(self).__name__} is immutable")
+            raise AttributeError(f"{type(self).__name__} is immutable")
 
     def __repr__(self) -> str:
         parts = [f"{name}={getattr(self, name)!r}" for name in self._order]

@@ -18,12 +18,12 @@ Each stage is an immutable value (frozen, slotted, hashable, picklable);
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import warnings
-from typing import Any, NoReturn, Optional, Tuple, Union, overload
+from typing import NoReturn, Optional, Tuple, Union, overload
 
 from ._image_steps import ImageSteps
+from ._values import frozen
 from .errors import SaveAsKeyWarning, StageError
 from .operations.sys import Notify, SaveAs
 from .raw import RawOperation
@@ -61,9 +61,6 @@ class _Stage:
 
     def to_wire(self) -> str:
         raise NotImplementedError
-
-    def __reduce__(self) -> Any:
-        return (type(self), tuple(getattr(self, f.name) for f in dataclasses.fields(self)))  # type: ignore[arg-type]
 
 
 def _is_async(op: AnyOperation) -> bool:
@@ -121,7 +118,7 @@ def _check_image_step(step: object) -> None:
         raise StageError(f"{name} is not a synchronous image action")
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class ImagePipeline(_SavesSync, ImageSteps):
     """A chain of image actions, run left to right: ``image/resize,w_100/rotate,90``."""
 
@@ -152,7 +149,7 @@ class ImagePipeline(_SavesSync, ImageSteps):
 _STYLE_NAME = re.compile(r"[0-9A-Za-z_.\-]{1,63}")
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class Style(_SavesSync):
     """A stored style, ``style/<name>`` (1–63 of ``0-9A-Za-z_.-``)."""
 
@@ -174,7 +171,7 @@ class Style(_SavesSync):
         return f"style/{self.name}"
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class SyncProcess(_SavesSync):
     """Synchronous non-image operations of one family, chained with ``/``.
 
@@ -208,7 +205,7 @@ class SyncProcess(_SavesSync):
         return "/".join([first.to_wire(), *(op.to_wire(with_family=False) for op in rest)])
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class IfStatus404(SyncProcess):
     """``if_status_eq_404{…}``: run the process only when the object does not exist (HTTP 404).
 
@@ -233,7 +230,7 @@ class IfStatus404(SyncProcess):
 GetProcess = Union[ImagePipeline, Style, SyncProcess]
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class SyncJob(_Stage):
     """A synchronous process saved as an object: ``<process>|sys/saveas,…`` (ProcessObject)."""
 
@@ -251,7 +248,7 @@ class SyncJob(_Stage):
         return f"{self.source}|{self.save.to_wire()}"
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class AsyncOperation(_Stage):
     """An asynchronous operation that still needs ``save_as`` before it can be sent."""
 
@@ -276,7 +273,7 @@ class AsyncOperation(_Stage):
         return self.op.to_wire()
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class NotifyOperation(_Stage):
     """An asynchronous operation whose result arrives only as a notify message."""
 
@@ -295,7 +292,7 @@ class NotifyOperation(_Stage):
         return self.op.to_wire()
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class AsyncJob(_Stage):
     """A complete ``x-oss-async-process`` job (AsyncProcessObject)."""
 

@@ -19,10 +19,9 @@ Pages (media.md Part 2/3 cite them):
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar
+from typing import Any, ClassVar, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Type, TypeVar
 
-from typing_extensions import Literal, Self
-
+from .._compat import Self
 from ..codecs import Choice, Codec, CodecError, Flag, Float, Int, Resolution
 from ..errors import ProcessSyntaxError, ProcessValueError
 from ..spec import Operation, param

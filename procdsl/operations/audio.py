@@ -7,9 +7,7 @@ Both jobs are async only; the keys after ``ar`` follow IMM TargetAudio (media.md
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, Optional, Tuple, Type
-
-from typing_extensions import Literal
+from typing import ClassVar, FrozenSet, Literal, Optional, Tuple, Type
 
 from ..codecs import Choice
 from ..spec import Operation, Processing, Rule, exclusive, param, requires

@@ -11,9 +11,7 @@ chaining them after ``doc/convert`` in one sync stage
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Dict, FrozenSet, Optional, Type
-
-from typing_extensions import Literal
+from typing import Any, ClassVar, Dict, FrozenSet, Literal, Optional, Type
 
 from ..codecs import B64Text, Choice, Codec, CodecError, Flag, Int
 from ..spec import Operation, Processing, param

@@ -13,9 +13,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Optional, Tuple
-
-from typing_extensions import Literal
+from typing import ClassVar, Literal, Optional, Tuple
 
 from ..codecs import B64Text, Choice, Int
 from ..spec import Operation, Rule, exclusive, param, requires

@@ -15,11 +15,9 @@ an optional preprocessing pipeline, sent together as base64 of
 
 from __future__ import annotations
 
-import dataclasses
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, Optional, Tuple, Type, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, Literal, Optional, Tuple, Type, Union
 
-from typing_extensions import Literal
-
+from .._values import frozen
 from ..codecs import B64Text, Choice, Codec, CodecError, Flag, HexColor, Int, b64decode, b64encode
 from ..errors import ProcessError, ProcessValueError
 from ..spec import Operation, Processing, Rule, at_least_one, param, requires
@@ -380,7 +378,7 @@ def _nested_refusal(name: str) -> str:
     return f"uses {name!r} in a watermark image's preprocessing (allowed: {', '.join(_PREPROCESS_ACTIONS)})"
 
 
-@dataclasses.dataclass(frozen=True, init=False)
+@frozen
 class WatermarkImage:
     """The object of an image watermark (same bucket), optionally preprocessed.
 

@@ -8,9 +8,7 @@ Async-only for the five jobs: each page's usage notes ("仅支持异步处理"; 
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, Optional, Tuple, Type
-
-from typing_extensions import Literal
+from typing import ClassVar, FrozenSet, Literal, Optional, Tuple, Type
 
 from ..codecs import B64Text, Choice, Flag, Float, Int
 from ..errors import ProcessValueError
