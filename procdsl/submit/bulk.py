@@ -175,6 +175,19 @@ def read_journal(path: PathLike) -> Dict[str, Dict[str, Any]]:
     return last
 
 
+def _fsync_directory(path: str) -> None:
+    try:
+        fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+    except OSError:  # e.g. Windows: directories cannot be opened; NTFS journals metadata itself
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 class _Journal:
     """Append-only JSONL with group commit: lines are buffered and made durable by one fsync per batch."""
 
@@ -206,6 +219,7 @@ class _Journal:
         self._flush: Optional[asyncio.Future[None]] = None
         if size == 0:
             self.write({"format": JOURNAL_FORMAT, "version": JOURNAL_VERSION})
+            _fsync_directory(self.path)  # a new file's name must survive a crash too
 
     def write(self, record: Dict[str, Any]) -> None:
         self._buffer.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
