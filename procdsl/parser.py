@@ -15,7 +15,7 @@ from .errors import ProcessError, ProcessSyntaxError, StageError
 from .grammar import Segment, Stage, Token, tokenize
 from .operations.sys import Notify, SaveAs
 from .raw import RawOperation
-from .spec import Operation, known_families, lookup
+from .spec import Operation, is_family, known_families, lookup
 from .stages import (
     AnyOperation,
     AsyncJob,
@@ -124,7 +124,7 @@ def _fail(message: str, source: str, position: int) -> ProcessSyntaxError:
 
 def _ops(family: Token, segments: Sequence[Segment], source: str, strict: bool) -> List[AnyOperation]:
     ops: List[AnyOperation] = []
-    if strict and family.text not in known_families():
+    if strict and not is_family(family.text):
         known = ", ".join(sorted(known_families() | {"style"}))
         raise _fail(f"unknown family {family.text!r} (known: {known})", source, family.position)
     i = 0

@@ -34,6 +34,7 @@ from typing import (
     Mapping,
     Optional,
     Sequence,
+    Set,
     Tuple,
     Type,
     TypeVar,
@@ -43,6 +44,7 @@ from ._compat import Literal, Self, dataclass_transform
 from ._values import frozen
 from .codecs import Codec, CodecError
 from .errors import ProcessSyntaxError, ProcessValueError
+from .grammar import split_key
 
 __all__ = [
     "Operation",
@@ -52,6 +54,7 @@ __all__ = [
     "all_operations",
     "at_least_one",
     "exclusive",
+    "is_family",
     "known_families",
     "lookup",
     "param",
@@ -176,6 +179,7 @@ def requires(name: str, other: str, *values: Any) -> Rule:
 
 
 _REGISTRY: Dict[Tuple[str, str], Type[Operation]] = {}
+_FAMILIES: Set[str] = set()
 
 
 def lookup(family: str, action: str) -> Optional[Type[Operation]]:
@@ -185,7 +189,12 @@ def lookup(family: str, action: str) -> Optional[Type[Operation]]:
 
 def known_families() -> FrozenSet[str]:
     """The families that have at least one registered operation."""
-    return frozenset(family for family, _ in _REGISTRY)
+    return frozenset(_FAMILIES)
+
+
+def is_family(name: str) -> bool:
+    """True when some operation is registered under family ``name``."""
+    return name in _FAMILIES
 
 
 def all_operations() -> Sequence[Type[Operation]]:
@@ -231,6 +240,7 @@ class OperationMeta(type):
         action = ns.get("action")
         if family and action and isinstance(family, str) and isinstance(action, str):
             _REGISTRY[(family, action)] = cls  # type: ignore[assignment]
+            _FAMILIES.add(family)
         return cls
 
 
@@ -450,14 +460,17 @@ class Operation(metaclass=OperationMeta):
     @classmethod
     def from_tokens(cls, tokens: Sequence[Any], *, strict: bool, source: Optional[str] = None) -> Self:
         """Build from parameter tokens (``grammar.Token``) of one segment."""
-        from .grammar import split_key
-
         by_key = cls._by_key
         bare = cls._bare
+        keyed = bool(by_key) or not bare
         values: Dict[str, Any] = {}
         extra: list[Tuple[str, str]] = []
         for token in tokens:
-            key, value, value_pos = split_key(token, keyed=bool(by_key) or not bare, source=source)
+            key, _, value = token[0].partition("_")
+            if key in by_key and value:  # the common case: a known key
+                value_pos = token[1] + len(key) + 1
+            else:
+                key, value, value_pos = split_key(token, keyed=keyed, source=source)
             if key is None:
                 if not bare or bare[0].name in values:
                     raise ProcessSyntaxError(
