@@ -14,11 +14,12 @@ import dataclasses
 import ipaddress
 import re
 from typing import Optional
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from typing_extensions import Literal
 
 from ..errors import ProcessValueError
+from .signing_v4 import quote_path
 
 __all__ = ["AddressStyle", "Endpoint", "EndpointKind", "check_bucket", "check_key", "region_host"]
 
@@ -147,7 +148,7 @@ class Endpoint:
 
     def path(self, bucket: str, key: str) -> str:
         """The URL path on the wire: the key percent-encoded except ``/``."""
-        encoded = quote(key, safe="/")
+        encoded = quote_path(key)
         return f"/{bucket}/{encoded}" if self.style == "path" else f"/{encoded}"
 
     def url(self, bucket: str, key: str, encoded_query: str = "") -> str:

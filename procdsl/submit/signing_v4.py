@@ -12,6 +12,7 @@ what is signed is exactly what is sent (:func:`encode_query`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from datetime import datetime, timezone
@@ -31,6 +32,7 @@ __all__ = [
     "canonical_uri",
     "encode_query",
     "presign_query",
+    "quote_path",
     "quote_strict",
     "scope",
     "sign_headers",
@@ -46,9 +48,19 @@ MAX_EXPIRES = 7 * 24 * 3600
 Pairs = Sequence[Tuple[str, str]]
 
 
+@functools.lru_cache(maxsize=1024)
 def quote_strict(text: str) -> str:
-    """Percent-encode all but RFC 3986 unreserved ``A-Za-z0-9-_.~`` (``/`` → ``%2F``, space → ``%20``)."""
+    """Percent-encode all but RFC 3986 unreserved ``A-Za-z0-9-_.~`` (``/`` → ``%2F``, space → ``%20``).
+
+    Cached: the same parameter names and process strings are encoded for every request.
+    """
     return quote(text, safe="")
+
+
+@functools.lru_cache(maxsize=1024)
+def quote_path(text: str) -> str:
+    """Percent-encode an object path except ``/`` (the URI and the wire path); cached like ``quote_strict``."""
+    return quote(text, safe="/")
 
 
 def encode_query(pairs: Pairs) -> List[Tuple[str, str]]:
@@ -68,7 +80,7 @@ def canonical_uri(bucket: Optional[str], key: Optional[str]) -> str:
         uri += bucket + "/"
         if key:
             uri += key
-    return quote(uri, safe="/")
+    return quote_path(uri)
 
 
 def canonical_query(encoded: Sequence[Tuple[str, str]]) -> str:
@@ -113,18 +125,28 @@ def string_to_sign(timestamp: str, scope_: str, canonical: str) -> str:
     return f"{ALGORITHM}\n{timestamp}\n{scope_}\n{digest}"
 
 
-def signature(secret: str, date: str, region: str, product: str, to_sign: str) -> str:
-    """hex(HMAC chain "aliyun_v4"+secret → date → region → product → "aliyun_v4_request" → string to sign)."""
+@functools.lru_cache(maxsize=32)
+def _signing_key(secret: str, date: str, region: str, product: str) -> bytes:
+    """The derived key: it changes once a day per region, so it is computed once and reused.
+
+    (The cache holds what the credentials already hold in memory; it is never printed.)
+    """
     key = ("aliyun_v4" + secret).encode("utf-8")
     for part in (date, region, product, "aliyun_v4_request"):
-        key = hmac.new(key, part.encode("utf-8"), hashlib.sha256).digest()
-    return hmac.new(key, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+        key = hmac.digest(key, part.encode("utf-8"), "sha256")
+    return key
+
+
+def signature(secret: str, date: str, region: str, product: str, to_sign: str) -> str:
+    """hex(HMAC chain "aliyun_v4"+secret → date → region → product → "aliyun_v4_request" → string to sign)."""
+    return hmac.digest(_signing_key(secret, date, region, product), to_sign.encode("utf-8"), "sha256").hex()
 
 
 def _timestamp(now: datetime) -> str:
     if now.tzinfo is None:
         raise ValueError("the signing time must be timezone-aware (UTC)")
-    return now.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    t = now.astimezone(timezone.utc)
+    return f"{t.year:04d}{t.month:02d}{t.day:02d}T{t.hour:02d}{t.minute:02d}{t.second:02d}Z"
 
 
 def authorization_header(access_key_id: str, scope_: str, additional: Sequence[str], sig: str) -> str:
