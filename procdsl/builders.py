@@ -47,7 +47,7 @@ def if_missing_op(cls: Callable[P, Operation]) -> Callable[P, IfStatus404]:
     """A factory for an operation wrapped in ``if_status_eq_404{…}`` (``hls/ts``)."""
 
     def build(*args: P.args, **kwargs: P.kwargs) -> IfStatus404:
-        return IfStatus404((cls(*args, **kwargs),))
+        return IfStatus404(SyncProcess((cls(*args, **kwargs),)))
 
     build.__doc__ = cls.__doc__
     return build

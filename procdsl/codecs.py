@@ -31,6 +31,7 @@ __all__ = [
     "Resolution",
     "b64decode",
     "b64encode",
+    "shown",
 ]
 
 T = TypeVar("T")
@@ -62,6 +63,14 @@ def b64decode(value: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CodecError("does not decode to UTF-8 text") from exc
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """``repr(value)`` for an error message, kept short (and safe for huge integers)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"<an integer of about {int(value.bit_length() * 0.30103)} digits>"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class CodecError(Exception):
@@ -99,7 +108,8 @@ class Codec(Generic[T]):
         return f"{type(self).__name__}({self.describe()})"
 
 
-_INT = re.compile(r"-?[0-9]+")
+# At most 18 digits: every documented value fits, and Python's int() limit is never reached.
+_INT = re.compile(r"-?[0-9]{1,18}")
 
 
 class Int(Codec[int]):
@@ -139,7 +149,7 @@ class Int(Codec[int]):
         return {"type": "int", "min": self.lo, "max": self.hi, "unit": self.unit or None}
 
 
-_FLOAT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_FLOAT = re.compile(r"-?[0-9]{1,18}(\.[0-9]{1,18})?")
 
 
 class Float(Codec[float]):
@@ -156,9 +166,14 @@ class Float(Codec[float]):
         self.lo, self.hi, self.lo_open, self.unit = lo, hi, lo_open, unit
 
     def check(self, value: object) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise CodecError(f"must be a number ({self.describe()})")
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise CodecError(f"must be {self.describe()}") from None
+        if not math.isfinite(number):
+            raise CodecError(f"must be a finite number ({self.describe()})")
         too_low = number <= self.lo if self.lo_open else number < self.lo
         if too_low or number > self.hi:
             raise CodecError(f"must be {self.describe()}")
@@ -277,7 +292,11 @@ class B64Text(Codec[str]):
             raise CodecError(f"must be a string ({self.describe()})")
         if not value:
             raise CodecError("must not be empty")
-        if self.max_bytes is not None and len(value.encode("utf-8")) > self.max_bytes:
+        try:
+            size = len(value.encode("utf-8"))
+        except UnicodeEncodeError:
+            raise CodecError("must be text that UTF-8 can encode (no lone surrogates)") from None
+        if self.max_bytes is not None and size > self.max_bytes:
             raise CodecError(f"must be at most {self.max_bytes} bytes of UTF-8")
         if self.max_chars is not None and len(value) > self.max_chars:
             raise CodecError(f"must be at most {self.max_chars} characters")

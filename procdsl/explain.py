@@ -29,6 +29,7 @@ from .stages import (
     AnyOperation,
     AsyncJob,
     AsyncOperation,
+    IfStatus404,
     ImagePipeline,
     NotifyOperation,
     Process,
@@ -357,6 +358,15 @@ def _stages(value: Process) -> Tuple[Tuple[StageExplanation, ...], List[str], st
             tuple(_explain_op(op) for op in value.ops),
         )
         return (stage,), warn, SYNC_HEADER, "synchronous; a GET URL parameter, or POST with a save-as"
+    if isinstance(value, IfStatus404):
+        inner, warn, _, _ = _stages(value.process)
+        stage = StageExplanation(
+            "conditional",
+            value.to_wire(),
+            "Runs the process only when the object does not exist yet (HTTP 404), then serves the result.",
+            inner[0].operations,
+        )
+        return (stage,), warn, SYNC_HEADER, "synchronous; a GET URL parameter (no save-as)"
     if isinstance(value, SyncJob):
         inner, warn, _, _ = _stages(value.source)
         last = value.source.steps[-1] if isinstance(value.source, ImagePipeline) else None
@@ -470,40 +480,13 @@ def explain(value: Union[str, Process], *, strict: bool = True) -> Explanation:
     )
 
 
-def _canon_op(op: AnyOperation) -> AnyOperation:
-    return op if isinstance(op, RawOperation) else op.canonical()
-
-
 def canonical(value: Process) -> Process:
-    """The same value with every operation's parameters in declared order.
+    """The same value with every operation's parameters in declared order (``value.canonical()``).
 
     ``str(canonical(parse(s)))`` is the canonical spelling of ``s``: declared
     parameter order, unpadded URL-safe base64, ``sys/notify`` for ``|notify``.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SaveAsKeyWarning)
-        return _canonical(value)
-
-
-def _canonical(value: Process) -> Process:
-    if isinstance(value, ImagePipeline):
-        return ImagePipeline(tuple(_canon_op(op) for op in value.steps))
-    if isinstance(value, Style):
-        return value
-    if isinstance(value, SyncProcess):
-        return SyncProcess(tuple(_canon_op(op) for op in value.ops))
-    if isinstance(value, SyncJob):
-        source = _canonical(value.source)
-        assert isinstance(source, (ImagePipeline, Style, SyncProcess))
-        return SyncJob(source, value.save.canonical())
-    if isinstance(value, AsyncOperation):
-        return AsyncOperation(_canon_op(value.op))
-    if isinstance(value, NotifyOperation):
-        return NotifyOperation(_canon_op(value.op))
-    assert isinstance(value, AsyncJob)
-    save = None if value.save is None else value.save.canonical()
-    notify = None if value.notification is None else value.notification.canonical()
-    return AsyncJob(_canon_op(value.op), save, notify)
+    return value.canonical()
 
 
 # -- Python code that rebuilds a value ----------------------------------------------------------
@@ -553,7 +536,9 @@ def _fluent_entries() -> Dict[Tuple[type, str], Tuple[str, str]]:
         for attr, item in vars(owner).items():
             func = item.__func__ if isinstance(item, staticmethod) else item
             helper = getattr(func, "__qualname__", "").split(".", 1)[0]
-            stage = {"async_op": "async", "sync_op": "sync", "notify_op": "notify"}.get(helper)
+            stage = {"async_op": "async", "sync_op": "sync", "notify_op": "notify", "if_missing_op": "if_missing"}.get(
+                helper
+            )
             cells = getattr(func, "__closure__", None) or ()
             for cell in cells:
                 target = cell.cell_contents
@@ -614,6 +599,12 @@ class _Code:
                 parts = [f"{self.need('procdsl', 'SyncProcess')}(({self.op(first)},))"]
             parts.extend(f".then({self.op(op)})" for op in rest)
             return parts
+        if isinstance(value, IfStatus404):
+            ops = value.process.ops
+            entry = self.entry(ops[0], "if_missing") if len(ops) == 1 else None
+            if entry:
+                return [f"{self.need('procdsl', entry[0])}.{entry[1]}({self.args(ops[0])})"]
+            return [self.plain(value)]
         if isinstance(value, SyncJob):
             return [*self.stage(value.source), self.save(value.save)]
         if isinstance(value, AsyncOperation):
@@ -644,6 +635,8 @@ class _Code:
             return f"{kind}(({''.join(self.op(op) + ', ' for op in ops).rstrip()}))"
         if isinstance(value, Style):
             return f"{kind}({_str(value.name)})"
+        if isinstance(value, IfStatus404):
+            return f"{kind}({self.plain(value.process)})"
         if isinstance(value, SyncJob):
             return f"{kind}({self.plain(value.source)}, {self.op(value.save)})"
         if isinstance(value, (AsyncOperation, NotifyOperation)):

@@ -123,6 +123,11 @@ def split_key(token: Token, *, keyed: bool = True, source: Optional[str] = None)
     return None, text, token.position
 
 
+def is_key(text: str) -> bool:
+    """True for a well-formed parameter key (``w``, ``Q``, ``abopt``)."""
+    return bool(_KEY.fullmatch(text))
+
+
 def is_name(text: str) -> bool:
     """True for a plausible action or family name."""
     return bool(_NAME.fullmatch(text))

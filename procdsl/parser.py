@@ -9,7 +9,7 @@ of parameters is kept; a repeated parameter keeps its last value.
 
 from __future__ import annotations
 
-from typing import Callable, List, Literal, Optional, Sequence, Tuple, Union
+from typing import List, Literal, Optional, Sequence, Tuple, Union
 
 from .errors import ProcessError, ProcessSyntaxError, StageError
 from .grammar import Segment, Stage, Token, tokenize
@@ -52,9 +52,32 @@ def parse(text: str, *, strict: bool = True, context: Optional[Context] = None) 
             text, context = text[len(prefix) :], implied  # type: ignore[assignment]
             break
     if "%" in text:
-        from urllib.parse import unquote  # only here: it costs a few ms at import
+        text = _percent_decoded(text)
+    return _parse_decoded(text, strict, context)
 
-        text = unquote(text, errors="strict") if _decodable(text, unquote) else text
+
+def _percent_decoded(text: str) -> str:
+    """Decode a URL's percent-encoding once; a ``%`` left after that is an error.
+
+    No process string holds ``%`` (values that could are base64), so refusing a
+    leftover one keeps parsing idempotent: ``%2541`` is not read as ``A`` later.
+    """
+    from urllib.parse import unquote  # only here: it costs a few ms at import
+
+    try:
+        decoded = unquote(text, errors="strict")
+    except UnicodeDecodeError:
+        raise ProcessSyntaxError("percent-encoding that is not UTF-8", source=text, position=text.index("%")) from None
+    if "%" in decoded:
+        raise ProcessSyntaxError(
+            "'%' is not allowed in a process string (after percent-decoding once)",
+            source=decoded,
+            position=decoded.index("%"),
+        )
+    return decoded
+
+
+def _parse_decoded(text: str, strict: bool, context: Optional[Context]) -> Process:
     if text.startswith(_IF_404):
         return _conditional(text, strict, context)
     stages = tokenize(text)
@@ -81,7 +104,7 @@ def _conditional(text: str, strict: bool, context: Optional[Context]) -> IfStatu
     if not text.endswith("}"):
         raise _fail("if_status_eq_404{ is not closed with '}'", text, len(text))
     try:
-        inner = parse(text[len(_IF_404) : -1], strict=strict, context=context)
+        inner = _parse_decoded(text[len(_IF_404) : -1], strict, context)
     except ProcessError as exc:
         exc.source, exc.position = text, None if exc.position is None else exc.position + len(_IF_404)
         raise
@@ -91,7 +114,7 @@ def _conditional(text: str, strict: bool, context: Optional[Context]) -> IfStatu
             source=text,
             position=len(_IF_404),
         )
-    return IfStatus404(inner.ops)
+    return IfStatus404(inner)
 
 
 def parse_operation(text: str, *, strict: bool = True) -> AnyOperation:
@@ -108,14 +131,6 @@ def parse_operation(text: str, *, strict: bool = True) -> AnyOperation:
     if len(ops) != 1:
         raise ProcessSyntaxError("expected one operation, not a chain", source=text, position=0)
     return ops[0]
-
-
-def _decodable(text: str, unquote: Callable[..., str]) -> bool:
-    try:
-        unquote(text, errors="strict")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _fail(message: str, source: str, position: int) -> ProcessSyntaxError:
@@ -192,9 +207,9 @@ def _sys(stage: Stage, source: str, strict: bool) -> Tuple[Optional[SaveAs], Opt
     for segment in segments:
         name = segment.name.text
         if name == "saveas" and save is None and notify is None:
-            save = SaveAs.from_tokens(segment.params, strict=True, source=source)
+            save = SaveAs.from_tokens(segment.params, strict=strict, source=source)
         elif name == "notify" and notify is None:
-            notify = Notify.from_tokens(segment.params, strict=True, source=source)
+            notify = Notify.from_tokens(segment.params, strict=strict, source=source)
         elif name in ("saveas", "notify"):
             raise _fail(
                 f"sys/{name} is out of place: write saveas once, then notify once", source, segment.name.position

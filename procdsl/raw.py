@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Optional, Tuple
 
 __all__ = ["RawOperation"]
+
+_PARAM = re.compile(r"[^,/|%@\s]+")
 
 
 class RawOperation:
@@ -23,6 +26,18 @@ class RawOperation:
     params: Tuple[str, ...]
 
     def __init__(self, family: str, action: str, params: Tuple[str, ...] = ()) -> None:
+        from .errors import ProcessValueError
+        from .grammar import is_name
+
+        if not (isinstance(family, str) and is_name(family) and isinstance(action, str) and is_name(action)):
+            raise ProcessValueError(f"not an operation name: {family!r}/{action!r}", param="family/action")
+        for piece in params:
+            if not isinstance(piece, str) or not _PARAM.fullmatch(piece):
+                raise ProcessValueError(
+                    f"{family}/{action}: a raw parameter must be non-empty, without , / | % @ or spaces; got {piece!r}",
+                    param="params",
+                    value=piece,
+                )
         object.__setattr__(self, "family", family)
         object.__setattr__(self, "action", action)
         object.__setattr__(self, "params", tuple(params))

@@ -23,6 +23,7 @@ Equality and hashing ignore order. ``canonical()`` gives the declared order.
 
 from __future__ import annotations
 
+import re
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -42,9 +43,9 @@ from typing import (
 
 from ._compat import Literal, Self, dataclass_transform
 from ._values import frozen
-from .codecs import Codec, CodecError
+from .codecs import Codec, CodecError, shown
 from .errors import ProcessSyntaxError, ProcessValueError
-from .grammar import split_key
+from .grammar import is_key, split_key
 
 __all__ = [
     "Operation",
@@ -53,6 +54,7 @@ __all__ = [
     "Rule",
     "all_operations",
     "at_least_one",
+    "canonical_value",
     "exclusive",
     "is_family",
     "known_families",
@@ -315,7 +317,7 @@ class Operation(metaclass=OperationMeta):
             unknown = next(k for k in kwargs if k not in cls._by_name)
             raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {unknown!r}")
         setattr_(self, "_order", tuple(order))
-        setattr_(self, "extra", tuple((str(k), str(v)) for k, v in extra) if extra else ())
+        setattr_(self, "extra", _check_extra(cls, extra) if extra else ())
         if cls._checks:
             self._validate()
 
@@ -376,7 +378,7 @@ class Operation(metaclass=OperationMeta):
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def __reduce__(self) -> Any:
-        return (_rebuild, (type(self), self.items(), self.extra))
+        return (_rebuild, (type(self), self.items(), self.extra, self._order))
 
     def __str__(self) -> str:
         return self.to_wire()
@@ -393,9 +395,9 @@ class Operation(metaclass=OperationMeta):
         return type(self)(**{k: v for k, v in values.items() if v is not None}, extra=self.extra)
 
     def canonical(self) -> Self:
-        """The same operation with its parameters in declared order."""
-        values = {p.name: getattr(self, p.name) for p in self.__params__ if getattr(self, p.name) is not None}
-        return type(self)(**values, extra=self.extra)
+        """The same operation with its parameters (and nested ones) in declared order."""
+        values = {p.name: canonical_value(getattr(self, p.name)) for p in self.__params__}
+        return type(self)(**{k: v for k, v in values.items() if v is not None}, extra=self.extra)
 
     @classmethod
     def param(cls, name: str) -> Param:
@@ -495,7 +497,7 @@ class Operation(metaclass=OperationMeta):
                 decoded = p.codec.decode(value)
             except CodecError as exc:
                 raise ProcessValueError(
-                    f"{cls.wire_name()}: {p.label} {exc}; got {value!r}",
+                    f"{cls.wire_name()}: {p.label} {exc}; got {shown(value)}",
                     param=p.label,
                     value=value,
                     allowed=p.codec.describe(),
@@ -512,12 +514,46 @@ class Operation(metaclass=OperationMeta):
             raise
 
 
+_EXTRA_VALUE = re.compile(r"[^,/|{}%@\s]+")
+
+
+def _check_extra(cls: Type[Operation], extra: Any) -> Tuple[Tuple[str, str], ...]:
+    """Unknown parameters given by hand: well-formed, not a declared key, no separators."""
+    pairs: list[Tuple[str, str]] = []
+    for item in extra:
+        if not (isinstance(item, tuple) and len(item) == 2 and all(isinstance(x, str) for x in item)):
+            raise ProcessValueError(f"{cls.wire_name()}: extra must hold (key, value) string pairs; got {shown(item)}")
+        key, value = item
+        if not is_key(key) or key in cls._by_key:
+            raise ProcessValueError(
+                f"{cls.wire_name()}: extra key {key!r} must be a letter then letters or digits, and not a known key",
+                param="extra",
+                value=key,
+            )
+        if not _EXTRA_VALUE.fullmatch(value):
+            raise ProcessValueError(
+                f"{cls.wire_name()}: extra value for {key!r} must be non-empty, without , / | {{ }} % @ or spaces",
+                param="extra",
+                value=value,
+            )
+        pairs.append((key, value))
+    return tuple(pairs)
+
+
+def canonical_value(value: Any) -> Any:
+    """``value`` with everything in it that has a declared order put in that order."""
+    if isinstance(value, tuple):
+        return tuple(canonical_value(item) for item in value)
+    normalise = getattr(value, "canonical", None)
+    return normalise() if callable(normalise) else value
+
+
 def _check(op: Operation, p: Param, value: Any) -> Any:
     try:
         return p.codec.check(value)
     except CodecError as exc:
         raise ProcessValueError(
-            f"{op._where()}: {p.label} {exc}; got {value!r}",
+            f"{op._where()}: {p.label} {exc}; got {shown(value)}",
             param=p.label,
             value=value,
             allowed=p.codec.describe(),
@@ -527,5 +563,8 @@ def _check(op: Operation, p: Param, value: Any) -> Any:
 _O = TypeVar("_O", bound=Operation)
 
 
-def _rebuild(cls: Type[_O], items: Tuple[Tuple[str, Any], ...], extra: Tuple[Tuple[str, str], ...]) -> _O:
-    return cls(**dict(items), extra=extra)
+def _rebuild(
+    cls: Type[_O], items: Tuple[Tuple[str, Any], ...], extra: Tuple[Tuple[str, str], ...], order: Tuple[str, ...] = ()
+) -> _O:
+    op = cls(**dict(items), extra=extra)
+    return op._with_order(order) if order else op  # a copy writes what the original wrote

@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import re
 import warnings
-from typing import NoReturn, Optional, Tuple, Union, overload
+from typing import Any, Optional, Tuple, Union, cast, overload
 
+from ._compat import Self
 from ._image_steps import ImageSteps
 from ._values import frozen
 from .errors import SaveAsKeyWarning, StageError
 from .operations.sys import Notify, SaveAs
 from .raw import RawOperation
-from .spec import Operation
+from .spec import Operation, canonical_value
 
 __all__ = [
     "AnyOperation",
@@ -61,6 +62,18 @@ class _Stage:
 
     def to_wire(self) -> str:
         raise NotImplementedError
+
+    def canonical(self) -> Self:
+        """The same value with every operation's parameters in declared order (``procdsl format``).
+
+        ``str(parse(s).canonical())`` is the normal spelling of ``s``: declared order,
+        unpadded base64, ``sys/notify`` for ``|notify``.
+        """
+        values = [canonical_value(getattr(self, name)) for name in getattr(type(self), "__fields__")]  # noqa: B009
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SaveAsKeyWarning)  # warned when first built
+            rebuilt: Self = cast(Any, type(self))(*values)
+        return rebuilt
 
 
 def _is_async(op: AnyOperation) -> bool:
@@ -192,10 +205,13 @@ class SyncProcess(_SavesSync):
                 raise StageError(f"{op.wire_name()} cannot be chained after a {family}/ operation")
             if op.family == "image":
                 raise StageError("image actions belong in an ImagePipeline")
-        # The first operation may be async in form (doc/convert) when chained, as the
-        # synchronous-processing page documents; a lone async operation is not sync.
-        if len(self.ops) == 1 and not _is_sync(self.ops[0]):
-            raise StageError(f"{self.ops[0].wire_name()} is asynchronous; send it with x-oss-async-process")
+        # Every operation is synchronous, except that a doc/convert may open a chain of
+        # synchronous doc operations, as the synchronous-processing page documents
+        # (doc/convert,target_jpg,source_docx/snapshot,target_jpg,source_docx,page_2).
+        for i, op in enumerate(self.ops):
+            if _is_sync(op) or (i == 0 and len(self.ops) > 1 and op.family == "doc"):
+                continue
+            raise StageError(f"{op.wire_name()} is asynchronous; send it with x-oss-async-process")
 
     def then(self, op: AnyOperation) -> SyncProcess:
         return SyncProcess((*self.ops, op))
@@ -206,28 +222,26 @@ class SyncProcess(_SavesSync):
 
 
 @frozen
-class IfStatus404(SyncProcess):
-    """``if_status_eq_404{…}``: run the process only when the object does not exist (HTTP 404).
+class IfStatus404(_Stage):
+    """``if_status_eq_404{…}``: run ``process`` only when the object does not exist (HTTP 404).
 
     The conditional processing expression of https://help.aliyun.com/zh/oss/live-transcoding,
-    used to transcode an ``hls/ts`` segment on first request. A ``SyncProcess`` in every
-    other respect (GET-able, no notify).
+    used to transcode an ``hls/ts`` segment on its first request. It is read with GET and
+    has no save-as (none is documented for it), so it is a stage of its own.
     """
 
-    __slots__ = ()
+    __slots__ = ("process",)
+    process: SyncProcess
 
-    def then(self, op: AnyOperation) -> IfStatus404:
-        return IfStatus404((*self.ops, op))
-
-    def save_as(self, *args: Optional[str], bucket: Optional[str] = None, key: Optional[str] = None) -> NoReturn:
-        """Not documented for the conditional expression (it serves a GET of the object itself)."""
-        raise StageError("if_status_eq_404{…} is read with GET; a save-as is not documented for it")
+    def __post_init__(self) -> None:
+        if type(self.process) is not SyncProcess:
+            raise StageError("if_status_eq_404{…} holds one synchronous non-image process such as hls/ts,from_…")
 
     def to_wire(self) -> str:
-        return "if_status_eq_404{" + super().to_wire() + "}"
+        return "if_status_eq_404{" + str(self.process) + "}"
 
 
-GetProcess = Union[ImagePipeline, Style, SyncProcess]
+GetProcess = Union[ImagePipeline, Style, SyncProcess, IfStatus404]
 
 
 @frozen
@@ -235,7 +249,7 @@ class SyncJob(_Stage):
     """A synchronous process saved as an object: ``<process>|sys/saveas,…`` (ProcessObject)."""
 
     __slots__ = ("save", "source")
-    source: GetProcess
+    source: Union[ImagePipeline, Style, SyncProcess]
     save: SaveAs
 
     def __post_init__(self) -> None:
@@ -333,4 +347,4 @@ class AsyncJob(_Stage):
         return f"{self.op.to_wire()}|sys/" + "/".join(sys_actions)
 
 
-Process = Union[ImagePipeline, Style, SyncProcess, SyncJob, AsyncOperation, NotifyOperation, AsyncJob]
+Process = Union[ImagePipeline, Style, SyncProcess, IfStatus404, SyncJob, AsyncOperation, NotifyOperation, AsyncJob]

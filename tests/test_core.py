@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import warnings
+from typing import Callable, List
 
 import pytest
 
@@ -184,3 +185,80 @@ def test_async_operation_alone_is_not_a_job() -> None:
     value = parse("doc/convert,target_png,source_docx")
     assert isinstance(value, AsyncOperation)
     assert str(value) == "doc/convert,target_png,source_docx"
+
+
+# -- robustness: only ProcessError escapes, and values cannot write what they do not mean ----------
+
+
+def test_extra_parameters_cannot_inject_separators_or_shadow_keys() -> None:
+    from procdsl import Image
+
+    with pytest.raises(ProcessValueError):
+        Image.resize(width=1, extra=(("a", "1/rotate,90|sys/saveas,o_YQ"),))
+    with pytest.raises(ProcessValueError):
+        Image.resize(width=1, extra=(("w", "5"),))  # a declared key
+    with pytest.raises(ProcessValueError):
+        Image.resize(width=1, extra="ab")  # type: ignore[arg-type]
+    assert str(Image.resize(width=1, extra=(("zz", "1"),))) == "image/resize,w_1,zz_1"
+
+
+def test_huge_numbers_and_lone_surrogates_are_value_errors() -> None:
+    from procdsl import Image, Style, Video
+
+    builds: List[Callable[[], object]] = [
+        lambda: parse("image/resize,w_" + "9" * 5000),
+        lambda: Image.resize(width=10**5000),
+        lambda: Video.convert(format="mp4", fps=10**400),
+        lambda: Image.watermark(text="\ud800"),
+        lambda: Style("a").save_as("x\ud800"),
+        lambda: Image.blindwatermark(content="\ud800"),
+    ]
+    for build in builds:
+        with pytest.raises(ProcessValueError):
+            build()
+
+
+def test_percent_decoding_happens_once() -> None:
+    # %2C is ',' and %2F is '/': a URL's query value decodes to the plain string ...
+    assert str(parse("image%2Fresize%2Cw_100")) == "image/resize,w_100"
+    # ... but a '%' left after one decoding is refused, so parsing is idempotent.
+    for text in ("image/foo,a_%2541", "image/foo,a_%257Csys", "image/resize,w_100%"):
+        with pytest.raises(ProcessSyntaxError):
+            parse(text, strict=False)
+
+
+def test_copies_write_what_the_original_wrote() -> None:
+    import copy
+
+    parsed = parse("image/resize,h_100,w_100")
+    for clone in (pickle.loads(pickle.dumps(parsed)), copy.deepcopy(parsed)):
+        assert clone == parsed and str(clone) == "image/resize,h_100,w_100"
+    assert str(parsed.canonical()) == "image/resize,w_100,h_100"
+
+
+def test_canonical_reaches_nested_operations_and_keeps_wrappers() -> None:
+    # o_YQ is "a"; the clip's t/o and the watermark preprocessing's h/w are put in declared order.
+    concat = parse("video/concat,f_mp4/pre,t_1,o_YQ")
+    assert str(concat.canonical()) == "video/concat,f_mp4/pre,o_YQ,t_1"
+    # base64 of "p.png?x-oss-process=image/resize,h_100,w_100"
+    image = "cC5wbmc_eC1vc3MtcHJvY2Vzcz1pbWFnZS9yZXNpemUsaF8xMDAsd18xMDA"
+    # base64 of "p.png?x-oss-process=image/resize,w_100,h_100"
+    ordered = "cC5wbmc_eC1vc3MtcHJvY2Vzcz1pbWFnZS9yZXNpemUsd18xMDAsaF8xMDA"
+    assert str(parse(f"image/watermark,image_{image}").canonical()) == f"image/watermark,image_{ordered}"
+    segment = "if_status_eq_404{hls/ts,from_YQ}"
+    assert str(parse(segment).canonical()) == segment
+
+
+def test_async_operations_cannot_hide_in_sync_chains() -> None:
+    for text in ("video/info/convert,f_mp4", "video/convert,f_mp4/convert,f_mp4|sys/saveas,o_YQ"):
+        with pytest.raises(StageError):
+            parse(text)
+    # the documented synchronous document chain stays valid
+    parse("doc/convert,target_jpg,source_docx/snapshot,target_jpg,source_docx,page_2", context="sync")
+
+
+def test_lenient_parsing_keeps_unknown_sys_keys() -> None:
+    text = "image/resize,w_1|sys/saveas,o_YQ,q_1"
+    with pytest.raises(ProcessSyntaxError):
+        parse(text)
+    assert str(parse(text, strict=False)) == text

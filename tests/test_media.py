@@ -25,6 +25,7 @@ from procdsl import (
     ProcessSyntaxError,
     ProcessValueError,
     RawOperation,
+    SaveAs,
     SaveAsKeyWarning,
     StageError,
     Sur,
@@ -256,8 +257,9 @@ def test_hls_ts_is_sent_inside_if_status_eq_404() -> None:
     assert parsed == value and str(parsed) == TS
     assert parse(TS) != parse("hls/ts,from_b3V0cHV0L21lZGlhLm0zdTg")
     assert pickle.loads(pickle.dumps(value)) == value
+    assert not hasattr(value, "save_as")  # read with GET; no save-as is documented for it
     with pytest.raises(StageError):
-        value.save_as("seg.ts")
+        SyncJob(value, SaveAs(key="seg.ts"))  # type: ignore[arg-type]
 
 
 def test_if_status_eq_404_errors_point_inside_the_braces() -> None:

@@ -421,6 +421,10 @@ class WatermarkImage:
     def __reduce__(self) -> Any:
         return (WatermarkImage, (self.key, self.process))
 
+    def canonical(self) -> WatermarkImage:
+        """The same image with its preprocessing in declared parameter order."""
+        return WatermarkImage(self.key, None if self.process is None else self.process.canonical())
+
     def __str__(self) -> str:
         """The text that is base64-encoded into ``image_``."""
         if self.process is None:

@@ -21,3 +21,4 @@ Video.concat(format="mp4")  # E: call-arg
 Video.sprite(format="jpg", mode="fast")  # E: arg-type
 Audio.convert(format="mp4")  # E: arg-type
 Pre(key=3)  # E: arg-type
+Hls.ts(playlist="output/media.m3u8").save_as("seg.ts")  # E: attr-defined
