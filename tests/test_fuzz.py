@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from procdsl import Doc, Image, ProcessError, parse, strategies
 from procdsl.grammar import tokenize
 from procdsl.spec import Operation, Param, all_operations
-from tests.conftest import load_examples
+from tests.conftest import example_strings
 
 # Fuzzed strings may be valid multi-output jobs without {index}: that warning is expected here.
 pytestmark = pytest.mark.filterwarnings("ignore::procdsl.errors.SaveAsKeyWarning")
@@ -35,14 +35,7 @@ relaxed = settings(max_examples=40, deadline=None, suppress_health_check=_LENIEN
 _SEPARATORS = re.compile(r"[|/,%\s]")
 
 
-def _examples() -> List[str]:
-    try:
-        return [e["process"] for e in load_examples()]
-    except BaseException:  # skipped outside the CI layout
-        return ["image/resize,w_100|sys/saveas,o_ZGVzdC5qcGc"]
-
-
-EXAMPLES = _examples()
+EXAMPLES = example_strings()
 
 
 def _only_process_errors(text: Any) -> None:

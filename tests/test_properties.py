@@ -14,7 +14,7 @@ from procdsl import ProcessError, parse, strategies
 from procdsl.grammar import tokenize
 from procdsl.parser import parse_operation
 from procdsl.spec import Operation, all_operations
-from tests.conftest import load_examples
+from tests.conftest import example_strings
 
 OPERATIONS = [cls for cls in all_operations() if cls.family != "sys"]
 _B64URL = re.compile(r"[A-Za-z0-9_-]+")
@@ -111,16 +111,9 @@ def test_garbage_only_raises_process_errors(text: str) -> None:
             parse(text, strict=strict)
 
 
-def _examples() -> List[str]:
-    try:
-        return [e["process"] for e in load_examples()]
-    except BaseException:  # skipped outside CI layout
-        return ["image/resize,w_100|sys/saveas,o_ZGVzdC5qcGc"]
-
-
 @pytest.mark.filterwarnings("ignore::procdsl.errors.SaveAsKeyWarning")
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(_examples()), st.data())
+@given(st.sampled_from(example_strings()), st.data())
 def test_mutated_real_strings_only_raise_process_errors(example: str, data: st.DataObject) -> None:
     chars = list(example)
     for _ in range(data.draw(st.integers(1, 4))):
