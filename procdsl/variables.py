@@ -17,7 +17,7 @@ from typing import Final, FrozenSet
 
 from .codecs import B64Text, CodecError
 
-__all__ = ["BucketName", "ObjectKey", "TopicName", "VARIABLES", "Var", "variables_in"]
+__all__ = ["BUCKET_PATTERN", "BucketName", "ObjectKey", "TopicName", "VARIABLES", "Var", "variables_in"]
 
 VARIABLES: Final[FrozenSet[str]] = frozenset(
     {
@@ -107,13 +107,17 @@ class ObjectKey(B64Text):
         if key.endswith("/"):
             # The console's task page: "不支持以正斜线（/）结尾的路径" (no trailing slash).
             raise CodecError("must not end with '/'")
-        if key.startswith("/"):
-            raise CodecError("must not start with '/'")
+        if key.startswith(("/", "\\")):
+            # https://www.alibabacloud.com/help/en/oss/user-guide/object-naming-conventions
+            raise CodecError("must not start with '/' or '\\'")
         variables_in(key)
         return key
 
 
-_BUCKET = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
+#: Bucket naming rules (https://www.alibabacloud.com/help/en/oss/user-guide/bucket-naming-conventions):
+#: 3-63 of a-z, 0-9 and '-', starting and ending with a letter or digit. The submit layer uses it too.
+BUCKET_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
+_BUCKET = BUCKET_PATTERN
 
 
 class BucketName(B64Text):

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from typing_extensions import Literal
 
 from ..errors import ProcessValueError
+from ..variables import BUCKET_PATTERN
 from .signing_v4 import quote_path
 
 __all__ = ["AddressStyle", "Endpoint", "EndpointKind", "check_bucket", "check_key", "region_host"]
@@ -29,7 +30,7 @@ EndpointKind = Literal["public", "internal", "dualstack", "accelerate", "acceler
 _REGION = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 # Bucket naming rules: 3-63 of a-z, 0-9, '-', starting and ending with a letter or digit.
 # https://www.alibabacloud.com/help/en/oss/user-guide/bucket-naming-conventions
-_BUCKET = re.compile(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
+_BUCKET = BUCKET_PATTERN
 
 
 def region_host(region: str, kind: EndpointKind = "public") -> str:
@@ -76,13 +77,19 @@ def check_key(key: str) -> str:
     ``.`` and ``..`` path segments are refused too: HTTP clients collapse them,
     so the request would address another object than the one signed.
     """
-    if not isinstance(key, str) or not key or len(key.encode("utf-8")) > 1023 or key[0] in "/\\":
+    if not isinstance(key, str) or not key or len(key.encode("utf-8", "surrogatepass")) > 1023 or key[0] in "/\\":
         raise ProcessValueError(
             f"object key must be 1-1023 bytes and not start with '/' or '\\'; got {key!r}",
             param="key",
             value=key,
             allowed="1-1023 bytes of UTF-8",
         )
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ProcessValueError(
+            "object key must be text that UTF-8 can encode (no lone surrogates)", param="key", value=key
+        ) from None
     if any(part in (".", "..") for part in key.split("/")):
         raise ProcessValueError(
             f"object key has a '.' or '..' path segment, which HTTP clients rewrite; got {key!r}",
