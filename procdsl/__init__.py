@@ -13,7 +13,7 @@ from .operations.doc import Watermark as DocWatermark
 from .operations.image import WatermarkImage, WatermarkResize
 from .operations.sys import Notify, SaveAs
 from .operations.video import Clip, Pre, Sur
-from .parser import parse
+from .parser import parse, parse_operation
 from .raw import RawOperation
 from .spec import Operation
 from .stages import (
@@ -63,6 +63,7 @@ __all__ = [
     "WatermarkImage",
     "WatermarkResize",
     "parse",
+    "parse_operation",
 ]
 
 __version__ = "0.1.0"
