@@ -330,16 +330,25 @@ class B64Text(Codec[str]):
 
 
 _HEX = re.compile(r"[0-9A-Fa-f]{6}")
+_HASH_HEX = re.compile(r"#?[0-9A-Fa-f]{6}")
 
 
 class HexColor(Codec[str]):
-    """An ``RRGGBB`` colour without ``#``; case is kept as written."""
+    """An ``RRGGBB`` colour; case is kept as written.
+
+    Image pages write it without ``#``; with ``hash_prefix`` an optional leading ``#``
+    is accepted too (the document watermark template writes ``color_#FFFFFF``).
+    """
 
     kind = "color"
 
+    def __init__(self, *, hash_prefix: bool = False) -> None:
+        self.hash_prefix = hash_prefix
+        self._pattern = _HASH_HEX if hash_prefix else _HEX
+
     def check(self, value: object) -> str:
-        if not isinstance(value, str) or not _HEX.fullmatch(value):
-            raise CodecError("must be a hex colour RRGGBB, such as FF0000")
+        if not isinstance(value, str) or not self._pattern.fullmatch(value):
+            raise CodecError(f"must be {self.describe()}, such as FF0000")
         return value
 
     def encode(self, value: str) -> str:
@@ -349,7 +358,12 @@ class HexColor(Codec[str]):
         return self.check(text)
 
     def describe(self) -> str:
+        if self.hash_prefix:
+            return "a hex colour RRGGBB, optionally written #RRGGBB"
         return "a hex colour RRGGBB (000000 to FFFFFF)"
+
+    def spec(self) -> dict[str, Any]:
+        return {"type": "color", "allowed": self.describe(), "hash_prefix": "optional" if self.hash_prefix else "no"}
 
 
 _RES = re.compile(r"([0-9]*)x([0-9]*)")

@@ -80,18 +80,18 @@ def _percent_decoded(text: str) -> str:
 def _parse_decoded(text: str, strict: bool, context: Optional[Context]) -> Process:
     if text.startswith(_IF_404):
         return _conditional(text, strict, context)
-    stages = tokenize(text)
-    if len(stages) > 2:
+    first, *rest = tokenize(text)
+    if len(rest) > 1:
         raise ProcessSyntaxError(
-            "at most one '|sys/…' stage may follow the operation", source=text, position=stages[2].position - 1
+            "at most one '|sys/…' stage may follow the operation", source=text, position=rest[1].position - 1
         )
-    main = _main(stages[0], text, strict)
+    main = _main(first, text, strict)
     result: Process
-    if len(stages) == 1:
+    if not rest:
         result = main
     else:
-        save, notify = _sys(stages[1], text, strict)
-        result = _combine(main, save, notify, context, text, stages[1].position)
+        save, notify = _sys(rest[0], text, strict)
+        result = _combine(main, save, notify, context, text, rest[0].position)
     _check_context(result, context, text)
     return result
 

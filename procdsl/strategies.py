@@ -101,7 +101,7 @@ def _flags(codec: Flag) -> st.SearchStrategy[bool]:
 
 @register(HexColor)
 def _colours(codec: HexColor) -> st.SearchStrategy[str]:
-    return st.from_regex(r"[0-9A-Fa-f]{6}", fullmatch=True)
+    return st.from_regex(r"#?[0-9A-Fa-f]{6}" if codec.hash_prefix else r"[0-9A-Fa-f]{6}", fullmatch=True)
 
 
 @register(Resolution)
@@ -236,13 +236,7 @@ def processes() -> st.SearchStrategy[Process]:
 # -- codecs of the catalogue modules --------------------------------------------------------
 # Imported late: the catalogue modules import the core, never this module.
 from .operations._media import Sections, SubSection  # noqa: E402
-from .operations.doc import WebColor  # noqa: E402
 from .operations.image import WatermarkImage, WatermarkImageCodec  # noqa: E402
-
-
-@register(WebColor)
-def _web_colours(codec: WebColor) -> st.SearchStrategy[str]:
-    return st.from_regex(r"#?[0-9A-Fa-f]{6}", fullmatch=True)
 
 
 @register(Sections)

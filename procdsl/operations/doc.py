@@ -10,14 +10,13 @@ chaining them after ``doc/convert`` in one sync stage
 
 from __future__ import annotations
 
-import re
-from typing import Any, ClassVar, Dict, FrozenSet, Literal, Optional, Type
+from typing import ClassVar, FrozenSet, Literal, Optional, Type
 
-from ..codecs import B64Text, Choice, Codec, CodecError, Flag, Int
+from ..codecs import B64Text, Choice, Flag, HexColor, Int
 from ..spec import Operation, Processing, param
 from ._media import Section, SectionOwner, SubSection
 
-__all__ = ["Convert", "DocSource", "DocTarget", "Edit", "Preview", "Snapshot", "Watermark", "WebColor"]
+__all__ = ["Convert", "DocSource", "DocTarget", "Edit", "Preview", "Snapshot", "Watermark"]
 
 DocTarget = Literal["pdf", "png", "jpg", "txt"]
 DocSource = Literal[
@@ -96,35 +95,6 @@ class Snapshot(Operation):
     page: Optional[int] = param("page", Int(1, None), default=None, doc="1-based page number.", server_default="1")
 
 
-_COLOR = re.compile(r"#?[0-9A-Fa-f]{6}")
-
-
-class WebColor(Codec[str]):
-    """``RRGGBB`` with an optional leading ``#`` (the watermark template writes ``color_#FFFFFF``).
-
-    Kept as written so parsed strings round-trip; ``#`` must be percent-encoded in a URL.
-    """
-
-    kind = "color"
-
-    def check(self, value: object) -> str:
-        if not isinstance(value, str) or not _COLOR.fullmatch(value):
-            raise CodecError(f"must be {self.describe()}")
-        return value
-
-    def encode(self, value: str) -> str:
-        return value
-
-    def decode(self, text: str) -> str:
-        return self.check(text)
-
-    def describe(self) -> str:
-        return "a hex colour RRGGBB, optionally written #RRGGBB"
-
-    def spec(self) -> Dict[str, Any]:
-        return {"type": "color", "allowed": self.describe(), "hash_prefix": "optional"}
-
-
 class Watermark(Section):
     """A text watermark over a previewed or edited document: ``/watermark,text_…``.
 
@@ -138,7 +108,7 @@ class Watermark(Section):
     text: str = param("text", B64Text(what="watermark text"), kw_only=False, doc="Watermark text.")
     size: Optional[int] = param("size", Int(1, None), default=None, doc="Font size.")
     opacity: Optional[int] = param("t", Int(0, 100), default=None, doc="Opacity 0-100.")
-    color: Optional[str] = param("color", WebColor(), default=None, doc="Text colour.")
+    color: Optional[str] = param("color", HexColor(hash_prefix=True), default=None, doc="Text colour.")
     rotate: Optional[int] = param("rotate", Int(0, 360), default=None, doc="Angle in degrees.")
     font: Optional[str] = param("type", B64Text(what="a font name"), default=None, doc="Font name.")
 
