@@ -192,7 +192,7 @@ def _shape(text: str) -> List[Tuple[str, List[Tuple[str, int]]]]:
 @relaxed
 @given(strategies.text, strategies.text, st.sampled_from(sorted(["index", "barename", "autoext"])))
 def test_unicode_in_a_save_as_key_never_changes_the_job(before: str, after: str, variable: str) -> None:
-    plain = str.maketrans({"{": "(", "}": ")", "/": "x"})  # keep the one variable; no leading/trailing '/'
+    plain = str.maketrans({"{": "(", "}": ")", "/": "x", "\\": "x"})  # one variable; no leading / or \\
     key = before.translate(plain) + "{" + variable + "}" + after.translate(plain) + "{index}"
     job = Doc.convert(to="png").save_as("my-bucket", key).notify("topic-1")
     text = str(job)
