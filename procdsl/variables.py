@@ -45,6 +45,7 @@ VARIABLES: Final[FrozenSet[str]] = frozenset(
 )
 
 _PIECE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_SIMPLE = re.compile(r"\{([a-z_]+)\}")
 
 
 class Var:
@@ -81,6 +82,9 @@ def variables_in(text: str) -> tuple[str, ...]:
     """The variable names used in ``text``; raises ``CodecError`` for unknown ones or stray braces."""
     if "{" not in text and "}" not in text:
         return ()
+    simple = _SIMPLE.findall(text)  # the common case: only {name} of known variables
+    if set(simple) <= VARIABLES and "{" not in (rest := _SIMPLE.sub("", text)) and "}" not in rest:
+        return tuple(simple)
     names = []
     for match in _PIECE.finditer(text):
         piece = match.group(0)
