@@ -145,19 +145,10 @@ class _BaseClient:
             product=self.product,
         )
 
-    def sign_url(
-        self,
-        bucket: str,
-        key: str,
-        process: Union[GetProcess, str],
-        expires: int = 600,
-        *,
-        version: Literal["v4", "v1"] = "v4",
+    def _presign(
+        self, bucket: str, key: str, process: Union[GetProcess, str], expires: int, version: Literal["v4", "v1"]
     ) -> str:
-        """A presigned GET URL carrying ``x-oss-process`` (V4; ``version="v1"`` for the legacy form).
-
-        No I/O, so it is a plain method on ``AsyncClient`` too. V4 URLs last at most 7 days.
-        """
+        """The presigned GET URL of ``sign_url`` (shared: signing is pure, no I/O)."""
         return presign_url(
             self.prepare_get(bucket, key, process),
             endpoint=self.endpoint,
@@ -306,6 +297,21 @@ class Client(_BaseClient):
             self, jobs, concurrency=concurrency, journal=journal, resubmit_unknown=resubmit_unknown, progress=progress
         )
 
+    def sign_url(
+        self,
+        bucket: str,
+        key: str,
+        process: Union[GetProcess, str],
+        expires: int = 600,
+        *,
+        version: Literal["v4", "v1"] = "v4",
+    ) -> str:
+        """A presigned GET URL carrying ``x-oss-process`` (V4; ``version="v1"`` for the legacy form).
+
+        V4 URLs last at most 7 days.
+        """
+        return self._presign(bucket, key, process, expires, version)
+
     def process(self, bucket: str, key: str, job: Union[SyncJob, str]) -> ProcessResult:
         """ProcessObject: run a synchronous process and save the result (``|sys/saveas``)."""
         response = self.send(self.prepare_process(bucket, key, job))
@@ -329,7 +335,7 @@ class Client(_BaseClient):
 
 
 class AsyncClient(_BaseClient):
-    """asyncio client with ``Client``'s methods as coroutines (``sign_url`` stays a plain method: no I/O).
+    """asyncio client with ``Client``'s methods as coroutines.
 
     ``async with AsyncClient(...) as c:`` closes the pool it created; pass
     ``http_client`` to use your own ``httpx.AsyncClient``.
@@ -402,6 +408,18 @@ class AsyncClient(_BaseClient):
         return bulk.run_async(
             self, jobs, concurrency=concurrency, journal=journal, resubmit_unknown=resubmit_unknown, progress=progress
         )
+
+    async def sign_url(
+        self,
+        bucket: str,
+        key: str,
+        process: Union[GetProcess, str],
+        expires: int = 600,
+        *,
+        version: Literal["v4", "v1"] = "v4",
+    ) -> str:
+        """As ``Client.sign_url`` (a coroutine like every ``AsyncClient`` method; it does no I/O)."""
+        return self._presign(bucket, key, process, expires, version)
 
     async def process(self, bucket: str, key: str, job: Union[SyncJob, str]) -> ProcessResult:
         """As ``Client.process``."""

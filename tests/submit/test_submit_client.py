@@ -110,6 +110,16 @@ def test_both_clients_process_and_get(fake: FakeOSS, server: str) -> None:
     assert (saved2.key, got2) == ("thumbs/q.jpg", b"JPEG-BYTES")
 
 
+def test_async_sign_url_is_a_coroutine_whose_url_the_server_accepts(fake: FakeOSS, server: str) -> None:
+    async def run() -> str:
+        async with AsyncClient("cn-hangzhou", CREDS, server) as client:
+            return await client.sign_url("bkt", "photo.jpg", Image.resize(width=100), expires=600)
+
+    url = asyncio.run(run())
+    with httpx.Client() as http:
+        assert http.get(url).content == b"JPEG-BYTES"
+
+
 @pytest.mark.parametrize("version", ["v4", "v1"])
 @pytest.mark.parametrize("creds", [CREDS, STS], ids=["ak", "sts"])
 def test_sign_url_is_accepted_by_the_server(fake: FakeOSS, server: str, version: Any, creds: Credentials) -> None:

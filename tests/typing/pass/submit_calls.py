@@ -26,3 +26,10 @@ async def main() -> bytes:
 
 
 asyncio.run(main())
+
+
+async def signed_async() -> str:
+    from procdsl.submit import AsyncClient
+
+    async with AsyncClient("cn-hangzhou") as client:
+        return await client.sign_url("bucket", "in.jpg", Image.resize(width=100), expires=600)
