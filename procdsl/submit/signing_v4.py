@@ -94,6 +94,8 @@ def _is_default_signed(name: str) -> bool:
 
 def _additional(headers: Mapping[str, str], additional: Iterable[str]) -> List[str]:
     """Sorted lowercase extra header names that are not signed anyway and are present with a value."""
+    if not additional:
+        return []
     present = {k.lower(): v for k, v in headers.items()}
     return sorted({h.lower() for h in additional if not _is_default_signed(h.lower()) and present.get(h.lower())})
 
@@ -106,10 +108,9 @@ def canonical_request(
     additional: Sequence[str],
 ) -> str:
     """The canonical request; ``additional`` must come from :func:`_additional` (sorted, lowercase)."""
-    signed = sorted(
-        (k.lower(), v.strip()) for k, v in headers.items() if _is_default_signed(k.lower()) or k.lower() in additional
-    )
-    canon_headers = "".join(f"{k}:{v}\n" for k, v in signed)
+    lowered = [(k.lower(), v) for k, v in headers.items()]
+    signed = sorted((k, v.strip()) for k, v in lowered if _is_default_signed(k) or k in additional)
+    canon_headers = "".join([f"{k}:{v}\n" for k, v in signed])
     payload = next((v for k, v in signed if k == "x-oss-content-sha256"), UNSIGNED_PAYLOAD)
     return "\n".join(
         [method.upper(), uri, canonical_query(encoded_query), canon_headers, ";".join(additional), payload]
