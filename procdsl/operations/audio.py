@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import ClassVar, FrozenSet, Literal, Optional, Tuple, Type
 
 from ..codecs import Choice
-from ..spec import Operation, Processing, Rule, exclusive, param, requires
+from ..spec import Operation, Processing, Rule, param, requires
 from ._media import (
     AudioCodec,
     AudioContainer,
@@ -32,12 +32,6 @@ from .video import CLIPS, Clip
 
 __all__ = ["Concat", "Convert", "Info"]
 
-_RULES = (
-    requires("audio_bitrate_policy", "audio_bitrate"),
-    requires("sample_rate_policy", "sample_rate"),
-    exclusive("audio_bitrate", "audio_quality"),
-)
-
 
 class Convert(Operation):
     """Transcode audio. ``acodec`` is not on the OSS page (IMM key, accepted permissively)."""
@@ -47,7 +41,8 @@ class Convert(Operation):
     processing: ClassVar[Processing] = "async"
     doc_url: ClassVar[str] = "https://www.alibabacloud.com/help/tc/oss/user-guide/audio-transcoding"
     # adepth: "only for the flac format" (https://help.aliyun.com/en/oss/user-guide/audio-transcoding).
-    rules: ClassVar[Tuple[Rule, ...]] = (*_RULES, requires("bit_depth", "format", "flac"))
+    # adepth: flac only (audio-transcoding page). The IMM-only rules are not enforced (see video.py).
+    rules: ClassVar[Tuple[Rule, ...]] = (requires("bit_depth", "format", "flac"),)
 
     # Order reproduces the doc example audio/convert,ss_10000,t_60000,f_aac,ab_96000.
     start: Optional[int] = p_start()
@@ -74,7 +69,6 @@ class _ConcatHead(Operation):
     action: ClassVar[str] = "concat"
     processing: ClassVar[Processing] = "async"
     register: ClassVar[bool] = False
-    rules: ClassVar[Tuple[Rule, ...]] = _RULES
 
     # Order reproduces the PHP V2 doc template audio/concat,f_aac,ac_1,ar_44100,ab_96000,align_2.
     start: Optional[int] = p_start()

@@ -13,12 +13,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional, Tuple
+from typing import ClassVar, Literal, Optional
 
 from ..codecs import B64Text, Choice, Int
-from ..spec import Operation, Rule, exclusive, param, requires
+from ..spec import Operation, param
 from ._media import (
-    POLICY_BASES,
     SampleRate,
     ScaleType,
     p_adaptive_orientation,
@@ -51,10 +50,6 @@ class M3u8(Operation):
     family: ClassVar[str] = "hls"
     action: ClassVar[str] = "m3u8"
     doc_url: ClassVar[str] = M3U8_URL
-    rules: ClassVar[Tuple[Rule, ...]] = (
-        *(requires(policy, base) for policy, base in POLICY_BASES),
-        exclusive("video_bitrate", "crf"),
-    )
 
     # Order reproduces the console preset hls/m3u8,vcodec_h264,fps_25,fpsopt_1,s_960x,sopt_1,
     # scaletype_fit,arotate_1,crf_26,acodec_aac,ar_44100,ac_2,ab_128000,abopt_1,st_5000,initd_30000.
@@ -84,11 +79,11 @@ class M3u8(Operation):
     audio_bitrate_policy: Optional[Literal[0, 1, 2]] = p_audio_bitrate_policy()
     segment_duration: Optional[int] = param(
         "st",
-        Int(5000, 15000, unit="ms"),
+        Int(1, None, unit="ms"),
         default=None,
-        doc="Length of one ts segment, 5-15 s in ms (IMM Targets.Duration).",
+        doc="Length of one ts segment in ms (IMM Targets.Duration allows 5-15 s).",
         server_default="10000",
-        note="Key from presets (3P); range is IMM GenerateVideoPlaylist's [5,15] s.",
+        note="Key from presets (3P); IMM GenerateVideoPlaylist takes [5,15] s, not enforced (no OSS page).",
     )
     initial_transcode: Optional[int] = param(
         "initd",
