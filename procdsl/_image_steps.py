@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generic
 
 from ._compat import ParamSpec
 from .operations import image
-from .spec import Operation
+from .operations.image import ImageOperation
 
 if TYPE_CHECKING:
     from .stages import ImagePipeline
@@ -22,7 +22,7 @@ P = ParamSpec("P")
 class step(Generic[P]):
     """A method that builds one image operation and appends it to the pipeline."""
 
-    def __init__(self, op: Callable[P, Operation]) -> None:
+    def __init__(self, op: Callable[P, ImageOperation]) -> None:
         self.op = op
         self.__doc__ = op.__doc__
 
@@ -44,7 +44,7 @@ class ImageSteps:
 
     __slots__ = ()
 
-    def _then(self, op: Operation) -> ImagePipeline:
+    def _then(self, op: ImageOperation) -> ImagePipeline:
         raise NotImplementedError
 
     # The image catalogue (procdsl.operations.image) adds one line per action here.

@@ -14,7 +14,7 @@ from typing import Callable
 from ._compat import ParamSpec
 from ._image_steps import ImageSteps
 from .operations import audio, doc, hls, video
-from .operations.image import Deblindwatermark
+from .operations.image import Deblindwatermark, ImageOperation
 from .spec import Operation
 from .stages import AsyncOperation, IfStatus404, ImagePipeline, NotifyOperation, SyncProcess
 
@@ -70,7 +70,7 @@ class _ImageNamespace(ImageSteps):
 
     deblindwatermark = staticmethod(notify_op(Deblindwatermark))
 
-    def _then(self, op: Operation) -> ImagePipeline:
+    def _then(self, op: ImageOperation) -> ImagePipeline:
         return ImagePipeline((op,))
 
     def __repr__(self) -> str:

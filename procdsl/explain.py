@@ -369,7 +369,7 @@ def _stages(value: Process) -> Tuple[Tuple[StageExplanation, ...], List[str], st
         return (stage,), warn, SYNC_HEADER, "synchronous; a GET URL parameter (no save-as)"
     if isinstance(value, SyncJob):
         inner, warn, _, _ = _stages(value.source)
-        last = value.source.steps[-1] if isinstance(value.source, ImagePipeline) else None
+        last: Optional[AnyOperation] = value.source.steps[-1] if isinstance(value.source, ImagePipeline) else None
         if isinstance(value.source, SyncProcess):
             last = value.source.ops[-1]
         _key_warning(last, value.save, warn)
@@ -591,13 +591,13 @@ class _Code:
         if isinstance(value, Style):
             return [f"{self.need('procdsl', 'Style')}({_str(value.name)})"]
         if isinstance(value, SyncProcess):
-            first, *rest = value.ops
-            entry = self.entry(first, "sync")
+            head, *tail = value.ops
+            entry = self.entry(head, "sync")
             if entry:
-                parts = [f"{self.need('procdsl', entry[0])}.{entry[1]}({self.args(first)})"]
+                parts = [f"{self.need('procdsl', entry[0])}.{entry[1]}({self.args(head)})"]
             else:
-                parts = [f"{self.need('procdsl', 'SyncProcess')}(({self.op(first)},))"]
-            parts.extend(f".then({self.op(op)})" for op in rest)
+                parts = [f"{self.need('procdsl', 'SyncProcess')}(({self.op(head)},))"]
+            parts.extend(f".then({self.op(op)})" for op in tail)
             return parts
         if isinstance(value, IfStatus404):
             ops = value.process.ops

@@ -9,7 +9,7 @@ of parameters is kept; a repeated parameter keeps its last value.
 
 from __future__ import annotations
 
-from typing import List, Literal, Optional, Sequence, Tuple, Union
+from typing import List, Literal, Optional, Sequence, Tuple, Union, cast
 
 from .errors import ProcessError, ProcessSyntaxError, StageError
 from .grammar import Segment, Stage, Token, tokenize
@@ -22,6 +22,7 @@ from .stages import (
     AsyncOperation,
     IfStatus404,
     ImagePipeline,
+    ImageStep,
     NotifyOperation,
     Process,
     Style,
@@ -180,7 +181,7 @@ def _main(
         if family.text == "image":
             if len(ops) == 1 and _notify_only(ops[0]):
                 return NotifyOperation(ops[0])
-            return ImagePipeline(tuple(ops))
+            return ImagePipeline(cast("Tuple[ImageStep, ...]", tuple(ops)))  # each step checked at run time
         if len(ops) == 1 and isinstance(ops[0], Operation) and ops[0].processing == "async":
             if ops[0].result_via_notify:
                 return NotifyOperation(ops[0])

@@ -26,6 +26,7 @@ from ._compat import Self
 from ._image_steps import ImageSteps
 from ._values import frozen
 from .errors import SaveAsKeyWarning, StageError
+from .operations.image import ImageOperation
 from .operations.sys import Notify, SaveAs
 from .raw import RawOperation
 from .spec import Operation, canonical_value
@@ -35,6 +36,7 @@ __all__ = [
     "AsyncJob",
     "AsyncOperation",
     "GetProcess",
+    "ImageStep",
     "IfStatus404",
     "ImagePipeline",
     "NotifyOperation",
@@ -45,6 +47,8 @@ __all__ = [
 ]
 
 AnyOperation = Union[Operation, RawOperation]
+#: What an image pipeline holds: a synchronous image action, or an unknown one kept by lenient parsing.
+ImageStep = Union[ImageOperation, RawOperation]
 
 
 class _Stage:
@@ -136,7 +140,7 @@ class ImagePipeline(_SavesSync, ImageSteps):
     """A chain of image actions, run left to right: ``image/resize,w_100/rotate,90``."""
 
     __slots__ = ("steps",)
-    steps: Tuple[AnyOperation, ...]
+    steps: Tuple[ImageStep, ...]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "steps", tuple(self.steps))
@@ -145,14 +149,14 @@ class ImagePipeline(_SavesSync, ImageSteps):
         for step in self.steps:
             _check_image_step(step)
 
-    def then(self, step: AnyOperation) -> ImagePipeline:
+    def then(self, step: ImageStep) -> ImagePipeline:
         """This pipeline with one more action at the end (only the new action is checked)."""
         _check_image_step(step)
         pipeline = object.__new__(ImagePipeline)
         object.__setattr__(pipeline, "steps", (*self.steps, step))
         return pipeline
 
-    def _then(self, op: Operation) -> ImagePipeline:
+    def _then(self, op: ImageOperation) -> ImagePipeline:
         return self.then(op)
 
     def to_wire(self) -> str:

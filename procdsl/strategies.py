@@ -16,7 +16,7 @@ is imported here only: importing ``procdsl`` never imports it.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Dict, List, Optional, Type, TypeVar
+from typing import Any, Callable, Dict, List, Optional, Tuple, Type, TypeVar, cast
 
 from hypothesis import assume
 from hypothesis import strategies as st
@@ -29,6 +29,7 @@ from .stages import (
     AsyncJob,
     AsyncOperation,
     ImagePipeline,
+    ImageStep,
     NotifyOperation,
     Process,
     Style,
@@ -184,7 +185,8 @@ def _image_step(cls: Type[Operation]) -> bool:
 
 def image_pipelines(max_steps: int = 4) -> st.SearchStrategy[ImagePipeline]:
     """Image pipelines of 1..max_steps actions."""
-    return st.lists(_family_ops(_image_step), min_size=1, max_size=max_steps).map(lambda ops: ImagePipeline(tuple(ops)))
+    steps = st.lists(_family_ops(_image_step), min_size=1, max_size=max_steps)
+    return steps.map(lambda ops: ImagePipeline(cast("Tuple[ImageStep, ...]", tuple(ops))))
 
 
 def save_as() -> st.SearchStrategy[SaveAs]:
@@ -264,5 +266,7 @@ def _watermark_images(codec: WatermarkImageCodec) -> st.SearchStrategy[Watermark
         image.AutoOrient,
     ]
     steps = st.sampled_from(preprocess).flatmap(_operation)
-    pipelines = st.lists(steps, min_size=1, max_size=3).map(lambda ops: ImagePipeline(tuple(ops)))
+    pipelines = st.lists(steps, min_size=1, max_size=3).map(
+        lambda ops: ImagePipeline(cast("Tuple[ImageStep, ...]", tuple(ops)))
+    )
     return st.builds(WatermarkImage, keys, st.none() | pipelines)

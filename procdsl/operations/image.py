@@ -15,7 +15,7 @@ an optional preprocessing pipeline, sent together as base64 of
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, Literal, Optional, Tuple, Type, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, Literal, Optional, Tuple, Type, Union, cast
 
 from .._values import frozen
 from ..codecs import B64Text, Choice, Codec, CodecError, Flag, HexColor, Int, b64decode, b64encode
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..stages import ImagePipeline
 
 __all__ = [
+    "ImageOperation",
     "Align",
     "AutoOrient",
     "AverageHue",
@@ -116,7 +117,17 @@ class B64Choice(Choice):
 # -- geometry ---------------------------------------------------------------------------
 
 
-class Resize(Operation):
+class ImageOperation(Operation):
+    """Base of the synchronous image actions: what an ``ImagePipeline`` holds.
+
+    Typing ``ImagePipeline`` with it lets the type checker refuse a video or
+    document operation in an image chain.
+    """
+
+    family: ClassVar[str] = "image"
+
+
+class Resize(ImageOperation):
     """Scale an image by a box, a side, or a percentage.
 
     Page: https://help.aliyun.com/zh/oss/user-guide/resize-images-4. When both a
@@ -167,7 +178,7 @@ class WatermarkResize(Resize):
     )
 
 
-class Crop(Operation):
+class Crop(ImageOperation):
     """Cut a rectangle from a 3x3-grid origin plus an offset.
 
     Page: https://www.alibabacloud.com/help/en/oss/user-guide/custom-crop. Bounds
@@ -192,7 +203,7 @@ class Crop(Operation):
     )
 
 
-class Circle(Operation):
+class Circle(ImageOperation):
     """Cut the incircle (transparent outside for PNG/WebP; white for JPG)."""
 
     family: ClassVar[str] = "image"
@@ -203,7 +214,7 @@ class Circle(Operation):
     radius: int = param("r", Int(1, 4096, unit="px"), doc="Radius; clamped to half the shorter side.")
 
 
-class IndexCrop(Operation):
+class IndexCrop(ImageOperation):
     """Cut the image into slices along one axis and keep slice ``index``.
 
     If both ``x`` and ``y`` are given OSS uses ``y``; an index past the last slice
@@ -220,7 +231,7 @@ class IndexCrop(Operation):
     index: Optional[int] = param("i", Int(0, None), default=None, server_default="0", doc="Which slice, from 0.")
 
 
-class RoundedCorners(Operation):
+class RoundedCorners(ImageOperation):
     """Round the corners (transparency as for ``circle``)."""
 
     family: ClassVar[str] = "image"
@@ -231,7 +242,7 @@ class RoundedCorners(Operation):
     radius: int = param("r", Int(1, 4096, unit="px"), doc="Corner radius; clamped to half the shorter side.")
 
 
-class AutoOrient(Operation):
+class AutoOrient(ImageOperation):
     """Rotate by the EXIF Orientation first (``auto-orient,1``) or keep it (``,0``)."""
 
     family: ClassVar[str] = "image"
@@ -241,7 +252,7 @@ class AutoOrient(Operation):
     enabled: bool = param(None, Flag(), kw_only=False, doc="True: apply the EXIF orientation.")
 
 
-class Rotate(Operation):
+class Rotate(ImageOperation):
     """Rotate clockwise; angles other than multiples of 90 enlarge the canvas."""
 
     family: ClassVar[str] = "image"
@@ -254,7 +265,7 @@ class Rotate(Operation):
 # -- effects ----------------------------------------------------------------------------
 
 
-class Blur(Operation):
+class Blur(ImageOperation):
     """Gaussian blur; ``r`` and ``s`` in [1, 50], both given in every documented use.
 
     ``g_face`` and ``p`` come only from error page 0004-00000244
@@ -273,7 +284,7 @@ class Blur(Operation):
     sigma: int = param("s", Int(1, 50), doc="Standard deviation; larger is blurrier.")
 
 
-class Bright(Operation):
+class Bright(ImageOperation):
     """Brightness: below 0 darker, above 0 brighter (``bright,-50``)."""
 
     family: ClassVar[str] = "image"
@@ -283,7 +294,7 @@ class Bright(Operation):
     amount: int = param(None, Int(-100, 100), kw_only=False, doc="Brightness change.")
 
 
-class Contrast(Operation):
+class Contrast(ImageOperation):
     """Contrast: below 0 less, above 0 more (``contrast,-50``)."""
 
     family: ClassVar[str] = "image"
@@ -293,7 +304,7 @@ class Contrast(Operation):
     amount: int = param(None, Int(-100, 100), kw_only=False, doc="Contrast change.")
 
 
-class Sharpen(Operation):
+class Sharpen(ImageOperation):
     """Sharpen; 100 is the recommended amount."""
 
     family: ClassVar[str] = "image"
@@ -306,7 +317,7 @@ class Sharpen(Operation):
 # -- output -----------------------------------------------------------------------------
 
 
-class Interlace(Operation):
+class Interlace(ImageOperation):
     """Progressive JPEG (``interlace,1``); JPG output only."""
 
     family: ClassVar[str] = "image"
@@ -316,7 +327,7 @@ class Interlace(Operation):
     progressive: bool = param(None, Flag(), kw_only=False, doc="True: progressive; False: baseline.")
 
 
-class Quality(Operation):
+class Quality(ImageOperation):
     """JPG/WebP quality: ``q`` relative to the source, ``Q`` absolute (``Q`` wins if both)."""
 
     family: ClassVar[str] = "image"
@@ -328,7 +339,7 @@ class Quality(Operation):
     absolute: Optional[int] = param("Q", Int(1, 100), default=None, doc="Absolute quality, capped at the source's.")
 
 
-class Format(Operation):
+class Format(ImageOperation):
     """Convert the output format; put it last, or right after resize when watermarking.
 
     Page: https://www.alibabacloud.com/help/en/oss/user-guide/convert-image-formats-2.
@@ -342,7 +353,7 @@ class Format(Operation):
     to: ImageFormat = param(None, Choice(ImageFormat), kw_only=False, doc="Output format.")
 
 
-class Info(Operation):
+class Info(ImageOperation):
     """Return the image's size, format and EXIF as JSON instead of the image."""
 
     family: ClassVar[str] = "image"
@@ -350,7 +361,7 @@ class Info(Operation):
     doc_url: ClassVar[str] = _S3 + "Query%20image%20information.md"
 
 
-class AverageHue(Operation):
+class AverageHue(ImageOperation):
     """Return the average colour as ``0xRRGGBB`` instead of the image."""
 
     family: ClassVar[str] = "image"
@@ -405,7 +416,7 @@ class WatermarkImage:
                 f"watermark image key {exc}; got {key!r}", param="image", value=key, allowed=_KEY.describe()
             ) from None
         if isinstance(process, Operation):
-            process = ImagePipeline((process,))
+            process = ImagePipeline((_as_preprocess(process),))
         if process is not None:
             if not isinstance(process, ImagePipeline):
                 raise ProcessValueError(
@@ -443,12 +454,10 @@ class WatermarkImage:
 _KEY = B64Text(max_bytes=1023, what="an object key in the source bucket")
 
 
-def _as_preprocess(step: Any) -> Operation:
+def _as_preprocess(step: Any) -> ImageOperation:
     if type(step) is Resize:
-        converted = WatermarkResize(**dict(step.items()), extra=step.extra)
-        object.__setattr__(converted, "_order", step._order)
-        return converted
-    if not isinstance(step, Operation) or step.family != "image" or step.action not in _PREPROCESS_ACTIONS:
+        return WatermarkResize(**dict(step.items()), extra=step.extra)._with_order(step._order)
+    if not isinstance(step, ImageOperation) or step.action not in _PREPROCESS_ACTIONS:
         name = step.action if hasattr(step, "action") else type(step).__name__
         raise ProcessValueError(
             f"watermark image {_nested_refusal(name)}",
@@ -483,7 +492,7 @@ def _parse_preprocess(text: str) -> ImagePipeline:
                 allowed=", ".join(_PREPROCESS_ACTIONS),
             )
         ops.append(cls.from_tokens(segment.params, strict=True, source=text))
-    return ImagePipeline(tuple(ops))
+    return ImagePipeline(cast("Tuple[ImageOperation, ...]", tuple(ops)))  # checked by ImagePipeline
 
 
 class WatermarkImageCodec(Codec[WatermarkImage]):
@@ -535,7 +544,7 @@ def _with_image_and_text(name: str) -> Rule:
 _TEXT_ONLY = ("font", "color", "size", "shadow", "rotate")
 
 
-class Watermark(Operation):
+class Watermark(ImageOperation):
     """A text and/or image watermark; chain several for several marks.
 
     Page: https://help.aliyun.com/zh/oss/user-guide/add-watermarks. ``x``/``y`` only
@@ -600,7 +609,7 @@ class Watermark(Operation):
 # -- blind watermarks (require an IMM project bound to the bucket) ------------------------
 
 
-class Blindwatermark(Operation):
+class Blindwatermark(ImageOperation):
     """Embed an invisible text watermark; save the result with ``save_as``.
 
     Page: https://help.aliyun.com/zh/oss/user-guide/add-blindwatermarks.

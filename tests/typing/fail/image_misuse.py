@@ -1,4 +1,4 @@
-from procdsl import Doc, Image, Style, WatermarkImage
+from procdsl import Doc, Image, Style, Video, WatermarkImage
 
 Image.format("pngg")  # E: arg-type
 Image.resize(width=100).rotate("90")  # E: arg-type
@@ -14,3 +14,4 @@ Image.resize(width=100).save_as("out.jpg").rotate(90)  # E: attr-defined
 Image.resize(width=100).save_as("out.jpg").notify("topic")  # E: attr-defined
 Image.deblindwatermark(strength="low").save_as("out.jpg")  # E: attr-defined
 Image.deblindwatermark(strength="low").notify("t").rotate(90)  # E: attr-defined
+Image.resize(width=1).then(Video.convert(format="mp4").op)  # E: arg-type
