@@ -42,10 +42,16 @@ def parse(text: str, *, strict: bool = True, context: Optional[Context] = None) 
     ``context`` says which header the string is for: ``"async"`` requires a
     complete ``AsyncJob``; ``"sync"`` refuses asynchronous operations. A leading
     ``x-oss-process=`` / ``x-oss-async-process=`` (a request body) is accepted and
-    sets the context. Percent-encoded input (from a URL) is decoded first.
+    sets the context. Percent-encoded input is decoded first, and a whole URL
+    (``https://bucket.oss-….aliyuncs.com/key?x-oss-process=…``, signed or not)
+    gives its ``x-oss-process`` value.
     """
     if not isinstance(text, str):
         raise ProcessSyntaxError(f"a process string must be str, not {type(text).__name__}")
+    if text.startswith(("https://", "http://")):
+        text = _from_url(text)
+        if context is None and not text.startswith("x-oss-"):
+            context = "sync"  # a GET URL carries x-oss-process only
     for prefix, implied in _PREFIXES:
         if text.startswith(prefix):
             if context is not None and context != implied:
@@ -55,6 +61,16 @@ def parse(text: str, *, strict: bool = True, context: Optional[Context] = None) 
     if "%" in text:
         text = _percent_decoded(text)
     return _parse_decoded(text, strict, context)
+
+
+def _from_url(url: str) -> str:
+    """The ``x-oss-process`` value of a URL (a signed one too), still percent-encoded."""
+    query = url.partition("?")[2].partition("#")[0]
+    for pair in query.split("&"):
+        name, _, value = pair.partition("=")
+        if name == "x-oss-process":
+            return value
+    raise ProcessSyntaxError("this URL has no x-oss-process query parameter", source=url, position=len(url))
 
 
 def _percent_decoded(text: str) -> str:

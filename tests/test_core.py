@@ -290,3 +290,17 @@ def test_every_example_writes_back_as_written_less_padding() -> None:
         assert parse(str(value), strict=False) == value
         checked += 1
     assert checked >= 130
+
+
+def test_a_whole_url_gives_its_process() -> None:
+    from procdsl import Image
+
+    signed = (
+        "https://examplebucket.oss-cn-hangzhou.aliyuncs.com/photo.jpg?x-oss-process=image%2Fresize%2Cw_100"
+        "&x-oss-signature-version=OSS4-HMAC-SHA256&x-oss-expires=600&x-oss-signature=0123"
+    )
+    assert parse(signed) == Image.resize(width=100)
+    with pytest.raises(ProcessSyntaxError, match="no x-oss-process"):
+        parse("https://examplebucket.oss-cn-hangzhou.aliyuncs.com/photo.jpg?versionId=1")
+    with pytest.raises(StageError):  # a GET URL cannot carry an asynchronous job
+        parse("https://b.example.com/a.docx?x-oss-process=" + DOC_NOTIFY)
