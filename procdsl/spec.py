@@ -240,7 +240,8 @@ class OperationMeta(type):
         type.__setattr__(cls, "_checks", checks)
         family = ns.get("family")
         action = ns.get("action")
-        if family and action and isinstance(family, str) and isinstance(action, str):
+        # A class may opt out with ``register: ClassVar[bool] = False`` (helpers such as concat heads).
+        if family and action and isinstance(family, str) and isinstance(action, str) and ns.get("register", True):
             _REGISTRY[(family, action)] = cls  # type: ignore[assignment]
             _FAMILIES.add(family)
         return cls

@@ -28,7 +28,7 @@ from ._media import (
     p_sample_rate_policy,
     p_start,
 )
-from .video import CLIPS, Clip
+from .video import CLIPS, Clip, ConcatAudioCodec
 
 __all__ = ["Concat", "Convert", "Info"]
 
@@ -56,10 +56,6 @@ class Convert(Operation):
     sample_rate_policy: Optional[Literal[0, 1, 2]] = p_sample_rate_policy()
     channels: Optional[int] = p_channels()
     bit_depth: Optional[Literal[16, 24]] = p_bit_depth()
-
-
-# IMM TargetAudio.Codec: copy "is not allowed for merging".
-ConcatAudioCodec = Literal["aac", "mp3", "flac", "vorbis", "ac3", "opus", "amr"]
 
 
 class _ConcatHead(Operation):
