@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar, Dict, Literal, Optional, Tuple, Type, Union, cast
 
 from .._values import frozen
-from ..codecs import B64Text, Choice, Codec, CodecError, Flag, HexColor, Int, b64decode, b64encode
+from ..codecs import B64Text, Choice, Codec, CodecError, Flag, HexColor, Int, b64decode, b64encode, shown
 from ..errors import ProcessError, ProcessValueError
 from ..spec import Operation, Processing, Rule, at_least_one, param, requires
 
@@ -510,10 +510,12 @@ class WatermarkImageCodec(Codec[WatermarkImage]):
         return b64encode(str(value))
 
     def decode(self, text: str) -> WatermarkImage:
+        decoded = b64decode(text)
         try:
-            return WatermarkImage.from_text(b64decode(text))
+            return WatermarkImage.from_text(decoded)
         except ProcessError as exc:
-            raise CodecError(exc.message) from None
+            reason = exc.message.removeprefix("watermark image ").split("; got ", 1)[0]
+            raise CodecError(f"decodes to {shown(decoded)}, but {reason}") from None
 
     def describe(self) -> str:
         return (
