@@ -52,7 +52,7 @@ ImageStep = Union[ImageOperation, RawOperation]
 
 
 class _Stage:
-    """Shared behaviour of the stage values (all frozen dataclasses with slots)."""
+    """Shared behaviour of the stage values (immutable, slotted: see ``_values.frozen``)."""
 
     __slots__ = ("_wire",)
 
