@@ -12,6 +12,7 @@
 with ``saveas,o_…``. What a family's segments mean (a chain of image actions,
 concat clips, ``saveas`` then ``notify``) is the parser's business, not this
 module's. Every piece carries its offset so errors can point at it.
+``skip_empty`` (lenient parsing) drops empty parameters, such as a trailing ``,``.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def _fail(message: str, source: str, position: int) -> ProcessSyntaxError:
     return ProcessSyntaxError(message, source=source, position=position)
 
 
-def tokenize(source: str) -> Tuple[Stage, ...]:
+def tokenize(source: str, *, skip_empty: bool = False) -> Tuple[Stage, ...]:
     """Split a process string into stages, segments and tokens, or raise ``ProcessSyntaxError``."""
     if not isinstance(source, str):
         raise ProcessSyntaxError(f"a process string must be str, not {type(source).__name__}")
@@ -68,12 +69,12 @@ def tokenize(source: str) -> Tuple[Stage, ...]:
     stages = []
     offset = 0
     for stage_text in source.split("|"):
-        stages.append(_stage(stage_text, offset, source))
+        stages.append(_stage(stage_text, offset, source, skip_empty))
         offset += len(stage_text) + 1
     return tuple(stages)
 
 
-def _stage(text: str, offset: int, source: str) -> Stage:
+def _stage(text: str, offset: int, source: str, skip_empty: bool) -> Stage:
     if not text:
         raise _fail("empty stage (two '|' in a row, or '|' at an end)", source, offset)
     parts = text.split("/")
@@ -87,12 +88,12 @@ def _stage(text: str, offset: int, source: str) -> Stage:
         parts = parts[1:]
     segments = []
     for part in parts:
-        segments.append(_segment(part, start, source))
+        segments.append(_segment(part, start, source, skip_empty))
         start += len(part) + 1
     return Stage(family, tuple(segments), offset)
 
 
-def _segment(text: str, offset: int, source: str) -> Segment:
+def _segment(text: str, offset: int, source: str, skip_empty: bool) -> Segment:
     if not text:
         raise _fail("empty action (nothing between '/' separators)", source, offset)
     pieces = text.split(",")
@@ -102,6 +103,9 @@ def _segment(text: str, offset: int, source: str) -> Segment:
     position = offset + len(pieces[0]) + 1
     for piece in pieces[1:]:
         if not piece:
+            if skip_empty:  # lenient: OSS was seen to accept a trailing ',' (an SDK test against a live bucket)
+                position += 1
+                continue
             raise _fail("empty parameter (two ',' in a row, or ',' at an end)", source, position)
         tokens.append(Token(piece, position))
         position += len(piece) + 1

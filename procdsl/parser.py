@@ -97,7 +97,7 @@ def _percent_decoded(text: str) -> str:
 def _parse_decoded(text: str, strict: bool, context: Optional[Context]) -> Process:
     if text.startswith(_IF_404):
         return _conditional(text, strict, context)
-    first, *rest = tokenize(text)
+    first, *rest = tokenize(text, skip_empty=not strict)
     if len(rest) > 1:
         raise ProcessSyntaxError(
             "at most one '|sys/…' stage may follow the operation", source=text, position=rest[1].position - 1
@@ -140,7 +140,7 @@ def parse_operation(text: str, *, strict: bool = True) -> AnyOperation:
     Unlike ``parse`` it does not check stages: ``hls/ts,…`` or ``video/convert,…``
     alone are fine. Used to test and explain single operations.
     """
-    stages = tokenize(text)
+    stages = tokenize(text, skip_empty=not strict)
     family = stages[0].family
     if len(stages) != 1 or family is None:
         raise ProcessSyntaxError("expected one family/action,params operation", source=text, position=0)

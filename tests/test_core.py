@@ -304,3 +304,11 @@ def test_a_whole_url_gives_its_process() -> None:
         parse("https://examplebucket.oss-cn-hangzhou.aliyuncs.com/photo.jpg?versionId=1")
     with pytest.raises(StageError):  # a GET URL cannot carry an asynchronous job
         parse("https://b.example.com/a.docx?x-oss-process=" + DOC_NOTIFY)
+
+
+def test_lenient_parsing_drops_empty_parameters() -> None:
+    # An ali-oss test sends this (with a trailing ',') to a live bucket and gets 200.
+    text = "image/watermark,text_aGVsbG8,color_ff6a00,"
+    with pytest.raises(ProcessSyntaxError, match="empty parameter"):
+        parse(text)
+    assert str(parse(text, strict=False)) == "image/watermark,text_aGVsbG8,color_ff6a00"
