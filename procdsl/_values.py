@@ -5,7 +5,8 @@ At run time it adds ``__init__`` (unless the class writes its own), ``__eq__``,
 ``__hash__``, ``__repr__``, pickling and a ``__setattr__`` that refuses
 changes, all from the class's annotated fields, with plain functions: no code
 generation, and no ``import dataclasses`` (which pulls in ``inspect``) when
-procdsl is imported.
+procdsl is imported. They are not ``dataclasses`` to the standard library:
+``dataclasses.replace`` and ``fields`` do not apply; build a new value instead.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ def frozen(cls: Type[T]) -> Type[T]:
     fields = _fields(cls)
     own = vars(cls)
     type.__setattr__(cls, "__fields__", fields)
+    type.__setattr__(cls, "__match_args__", fields)  # match SyncJob(source, save): ...
     if "__init__" not in own:
         type.__setattr__(cls, "__init__", _make_init(cls, fields))
     for name, function in (

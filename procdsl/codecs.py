@@ -110,6 +110,7 @@ class Codec(Generic[T]):
 
 # At most 18 digits: every documented value fits, and Python's int() limit is never reached.
 _INT = re.compile(r"-?[0-9]{1,18}")
+INT_LIMIT = 10**18
 
 
 class Int(Codec[int]):
@@ -125,6 +126,8 @@ class Int(Codec[int]):
             raise CodecError(f"must be an integer ({self.describe()})")
         if (self.lo is not None and value < self.lo) or (self.hi is not None and value > self.hi):
             raise CodecError(f"must be {self.describe()}")
+        if not -INT_LIMIT < value < INT_LIMIT:  # what the parser reads back (18 digits)
+            raise CodecError(f"must have at most 18 digits ({self.describe()})")
         return value
 
     def encode(self, value: int) -> str:

@@ -26,8 +26,9 @@ __all__ = ["Segment", "Stage", "Token", "split_key", "tokenize"]
 
 _NAME = re.compile(r"[a-z][a-z0-9_-]*|[A-Za-z0-9][A-Za-z0-9_.-]*")
 _KEY = re.compile(r"[A-Za-z][A-Za-z0-9]*")
-#: White space and control characters never appear in a process string.
-_BAD_CHAR = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+#: A process string is printable ASCII without spaces: names, numbers and base64 (text that
+#: could hold anything is base64). Anything else is refused where it stands.
+_BAD_CHAR = re.compile(r"[^\x21-\x7e]")
 
 
 class Token(NamedTuple):
@@ -58,7 +59,12 @@ def tokenize(source: str, *, skip_empty: bool = False) -> Tuple[Stage, ...]:
         raise ProcessSyntaxError("empty process string", source=source, position=0)
     bad = _BAD_CHAR.search(source)
     if bad is not None:
-        raise _fail(f"unexpected character {bad.group()!r} (process strings contain no spaces)", source, bad.start())
+        raise _fail(
+            f"unexpected character {bad.group()!r} (a process string is printable ASCII without spaces; "
+            "text goes in base64)",
+            source,
+            bad.start(),
+        )
     if "@" in source:
         raise _fail(
             "this is the legacy '@' image syntax (object@100w_100h), which procdsl does not write; "

@@ -65,7 +65,7 @@ def parse(text: str, *, strict: bool = True, context: Optional[Context] = None) 
 
 def _from_url(url: str) -> str:
     """The ``x-oss-process`` value of a URL (a signed one too), still percent-encoded."""
-    query = url.partition("?")[2].partition("#")[0]
+    query = url.partition("#")[0].partition("?")[2]
     for pair in query.split("&"):
         name, _, value = pair.partition("=")
         if name == "x-oss-process":

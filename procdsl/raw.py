@@ -31,10 +31,12 @@ class RawOperation:
 
         if not (isinstance(family, str) and is_name(family) and isinstance(action, str) and is_name(action)):
             raise ProcessValueError(f"not an operation name: {family!r}/{action!r}", param="family/action")
+        if not isinstance(params, (tuple, list)):
+            raise ProcessValueError(f"{family}/{action}: params must be a tuple of strings", param="params")
         for piece in params:
-            if not isinstance(piece, str) or not _PARAM.fullmatch(piece):
+            if not isinstance(piece, str) or not _PARAM.fullmatch(piece) or not piece.isascii():
                 raise ProcessValueError(
-                    f"{family}/{action}: a raw parameter must be non-empty, without , / | % @ or spaces; got {piece!r}",
+                    f"{family}/{action}: a raw parameter must be ASCII, without , / | % @ or spaces; got {piece!r}",
                     param="params",
                     value=piece,
                 )

@@ -515,12 +515,15 @@ class Operation(metaclass=OperationMeta):
             raise
 
 
-_EXTRA_VALUE = re.compile(r"[^,/|{}%@\s]+")
+# What the tokenizer can produce for a value: no separators, '%', '@' or white space.
+_EXTRA_VALUE = re.compile(r"[^,/|%@\s]+")
 
 
 def _check_extra(cls: Type[Operation], extra: Any) -> Tuple[Tuple[str, str], ...]:
     """Unknown parameters given by hand: well-formed, not a declared key, no separators."""
     pairs: list[Tuple[str, str]] = []
+    if not isinstance(extra, (tuple, list)):
+        raise ProcessValueError(f"{cls.wire_name()}: extra must be a tuple of (key, value) pairs; got {shown(extra)}")
     for item in extra:
         if not (isinstance(item, tuple) and len(item) == 2 and all(isinstance(x, str) for x in item)):
             raise ProcessValueError(f"{cls.wire_name()}: extra must hold (key, value) string pairs; got {shown(item)}")
@@ -531,9 +534,9 @@ def _check_extra(cls: Type[Operation], extra: Any) -> Tuple[Tuple[str, str], ...
                 param="extra",
                 value=key,
             )
-        if not _EXTRA_VALUE.fullmatch(value):
+        if not _EXTRA_VALUE.fullmatch(value) or not value.isprintable() or not value.isascii():
             raise ProcessValueError(
-                f"{cls.wire_name()}: extra value for {key!r} must be non-empty, without , / | {{ }} % @ or spaces",
+                f"{cls.wire_name()}: extra value for {key!r} must be printable ASCII, without , / | % @ or spaces",
                 param="extra",
                 value=value,
             )

@@ -21,7 +21,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Type, TypeVar, ca
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from .codecs import B64Text, Choice, Codec, Flag, Float, HexColor, Int, Resolution
+from .codecs import INT_LIMIT, B64Text, Choice, Codec, Flag, Float, HexColor, Int, Resolution
 from .errors import ProcessValueError
 from .operations.sys import Notify, SaveAs
 from .spec import Operation, all_operations
@@ -76,8 +76,8 @@ def codec_values(codec: Codec[Any]) -> st.SearchStrategy[Any]:
 
 @register(Int)
 def _ints(codec: Int) -> st.SearchStrategy[int]:
-    lo = codec.lo if codec.lo is not None else -(10**6)
-    hi = codec.hi if codec.hi is not None else 10**9
+    lo = codec.lo if codec.lo is not None else -(INT_LIMIT - 1)
+    hi = codec.hi if codec.hi is not None else INT_LIMIT - 1
     return st.integers(lo, hi)
 
 

@@ -312,3 +312,30 @@ def test_lenient_parsing_drops_empty_parameters() -> None:
     with pytest.raises(ProcessSyntaxError, match="empty parameter"):
         parse(text)
     assert str(parse(text, strict=False)) == "image/watermark,text_aGVsbG8,color_ff6a00"
+
+
+def test_second_review_fixes() -> None:
+    import copy
+
+    from procdsl import Image, SyncJob, parse_operation
+    from procdsl.operations import hls
+
+    # A leniently kept parameter with braces survives copies and canonical().
+    kept = parse("image/resize,w_1,zz_a}b", strict=False)
+    assert pickle.loads(pickle.dumps(kept)) == kept == copy.deepcopy(kept)
+    assert str(kept.canonical()) == "image/resize,w_1,zz_a}b"
+    # Open-ended integers stop at what the parser reads back (18 digits).
+    with pytest.raises(ProcessValueError, match="18 digits"):
+        hls.M3u8(segment_duration=10**30)
+    longest = hls.M3u8(segment_duration=10**18 - 1)
+    assert parse_operation(str(longest)) == longest
+    # Non-ASCII never reaches a raw parameter: process strings are printable ASCII.
+    with pytest.raises(ProcessSyntaxError, match="printable ASCII"):
+        parse("image/foo,a_é", strict=False)
+    # A query inside the URL's fragment is not the URL's query.
+    with pytest.raises(ProcessSyntaxError, match="no x-oss-process"):
+        parse("https://b.example.com/k.jpg#x?x-oss-process=image/resize,w_1")
+    # Stage values support structural pattern matching.
+    job = Image.resize(width=1).save_as("k")
+    assert SyncJob.__match_args__ == ("source", "save")
+    assert (job.source, job.save) == tuple(getattr(job, name) for name in SyncJob.__match_args__)

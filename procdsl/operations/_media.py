@@ -73,7 +73,10 @@ def _opt(key: str, base: str, what: str) -> Any:
         key,
         Choice(Policy),
         default=None,
-        doc=f"How {what} applies: 0 always; 1 keep the source's when lower; 2 fail then. Needs {base}.",
+        doc=(
+            f"How {what} applies: 0 always; 1 keep the source's when lower; 2 fail then. "
+            f"IMM says it needs {base} (not enforced)."
+        ),
         server_default="0",
         note=f"fpsopt values: {TRANSCODE_URL}; this key follows the same IMM option (spelling UNCERTAIN).",
     )
@@ -148,7 +151,7 @@ def p_video_bitrate() -> Any:
         "vb",
         Int(1, None, unit="bit/s"),
         default=None,
-        doc="Video bit rate; excludes crf.",
+        doc="Video bit rate (IMM: excludes crf; not enforced).",
         note="No numeric range is documented (IMM TargetVideo.Bitrate); only > 0 is checked.",
     )
 
@@ -158,7 +161,9 @@ def p_video_bitrate_policy() -> Any:
 
 
 def p_crf() -> Any:
-    return param("crf", Float(0, 51), default=None, doc="Constant rate factor 0-51 (IMM CRF); excludes vb.")
+    return param(
+        "crf", Float(0, 51), default=None, doc="Constant rate factor 0-51 (IMM CRF; excludes vb there, not enforced)."
+    )
 
 
 def p_max_bitrate() -> Any:
@@ -183,7 +188,9 @@ def p_audio_codec(values: Any = AudioCodec) -> Any:
 
 def p_audio_bitrate() -> Any:
     # IMM TargetAudio.Bitrate: 1000 to 10000000 bit/s (Part 3 §1).
-    return param("ab", Int(1000, 10_000_000, unit="bit/s"), default=None, doc="Audio bit rate; excludes aq.")
+    return param(
+        "ab", Int(1000, 10_000_000, unit="bit/s"), default=None, doc="Audio bit rate (IMM: excludes aq; not enforced)."
+    )
 
 
 def p_audio_bitrate_policy() -> Any:
@@ -191,7 +198,12 @@ def p_audio_bitrate_policy() -> Any:
 
 
 def p_audio_quality() -> Any:
-    return param("aq", Int(0, 100), default=None, doc="Audio quality 0-100 (IMM TargetAudio.Quality); excludes ab.")
+    return param(
+        "aq",
+        Int(0, 100),
+        default=None,
+        doc="Audio quality 0-100 (IMM TargetAudio.Quality; excludes ab there, not enforced).",
+    )
 
 
 def p_sample_rate() -> Any:
