@@ -15,7 +15,7 @@ from ._compat import ParamSpec
 from ._image_steps import ImageSteps
 from .operations import audio, doc, hls, video
 from .operations.image import Deblindwatermark, ImageOperation
-from .spec import Operation
+from .spec import MessageTask, ObjectTask, Operation
 from .stages import AsyncOperation, IfStatus404, ImagePipeline, NotifyOperation, SyncProcess
 
 __all__ = ["Audio", "Doc", "Hls", "Image", "Video"]
@@ -23,7 +23,7 @@ __all__ = ["Audio", "Doc", "Hls", "Image", "Video"]
 P = ParamSpec("P")
 
 
-def async_op(cls: Callable[P, Operation]) -> Callable[P, AsyncOperation]:
+def async_op(cls: Callable[P, ObjectTask]) -> Callable[P, AsyncOperation]:
     """A factory for an asynchronous operation (needs ``save_as`` next)."""
 
     def build(*args: P.args, **kwargs: P.kwargs) -> AsyncOperation:
@@ -53,7 +53,7 @@ def if_missing_op(cls: Callable[P, Operation]) -> Callable[P, IfStatus404]:
     return build
 
 
-def notify_op(cls: Callable[P, Operation]) -> Callable[P, NotifyOperation]:
+def notify_op(cls: Callable[P, MessageTask]) -> Callable[P, NotifyOperation]:
     """A factory for an operation whose result comes only by notification."""
 
     def build(*args: P.args, **kwargs: P.kwargs) -> NotifyOperation:

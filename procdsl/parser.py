@@ -15,7 +15,7 @@ from .errors import ProcessError, ProcessSyntaxError, StageError
 from .grammar import Segment, Stage, Token, tokenize
 from .operations.sys import Notify, SaveAs
 from .raw import RawOperation
-from .spec import Operation, is_family, known_families, lookup
+from .spec import MessageTask, ObjectTask, is_family, known_families, lookup
 from .stages import (
     AnyOperation,
     AsyncJob,
@@ -28,6 +28,7 @@ from .stages import (
     Style,
     SyncJob,
     SyncProcess,
+    async_job,
 )
 
 __all__ = ["parse", "parse_operation"]
@@ -194,22 +195,16 @@ def _main(
         return Style(stage.segments[0].name.text)
     ops = _ops(family, stage.segments, source, strict)
     try:
+        if len(ops) == 1 and isinstance(ops[0], MessageTask):
+            return NotifyOperation(ops[0])
         if family.text == "image":
-            if len(ops) == 1 and _notify_only(ops[0]):
-                return NotifyOperation(ops[0])
             return ImagePipeline(cast("Tuple[ImageStep, ...]", tuple(ops)))  # each step checked at run time
-        if len(ops) == 1 and isinstance(ops[0], Operation) and ops[0].processing == "async":
-            if ops[0].result_via_notify:
-                return NotifyOperation(ops[0])
+        if len(ops) == 1 and isinstance(ops[0], ObjectTask):
             return AsyncOperation(ops[0])
         return SyncProcess(tuple(ops))
     except StageError as exc:
         exc.source, exc.position = source, stage.position
         raise
-
-
-def _notify_only(op: AnyOperation) -> bool:
-    return isinstance(op, Operation) and op.result_via_notify
 
 
 def _sys(stage: Stage, source: str, strict: bool) -> Tuple[Optional[SaveAs], Optional[Notify]]:
@@ -250,10 +245,10 @@ def _combine(
                 raise StageError(f"{main.op.wire_name()} writes objects: it needs sys/saveas before notify")
             return AsyncJob(main.op, save, notify)
         if isinstance(main, NotifyOperation):
-            return AsyncJob(main.op, save, notify)
+            return async_job(main.op, save, notify)  # checked at run time (a save-as is refused)
         raw = _lone_raw(main)
         if raw is not None and (notify is not None or context == "async"):
-            return AsyncJob(raw, save, notify)
+            return async_job(raw, save, notify)
         if notify is not None:
             raise StageError("notify is only for asynchronous processing (x-oss-async-process)")
         assert save is not None

@@ -48,6 +48,8 @@ from .errors import ProcessSyntaxError, ProcessValueError
 from .grammar import is_key, split_key
 
 __all__ = [
+    "MessageTask",
+    "ObjectTask",
     "Operation",
     "Param",
     "Processing",
@@ -513,6 +515,24 @@ class Operation(metaclass=OperationMeta):
             if exc.position is None and tokens:
                 exc.source, exc.position = source, tokens[0].position
             raise
+
+
+class ObjectTask(Operation):
+    """Base of the asynchronous operations that write objects: they need a save-as.
+
+    Typing ``AsyncOperation`` and ``AsyncJob`` with it lets the type checker refuse a
+    synchronous operation there.
+    """
+
+    processing: ClassVar[Processing] = "async"
+
+
+class MessageTask(Operation):
+    """Base of the asynchronous operations whose result is only the notify message
+    (``image/deblindwatermark``): sent with ``sys/notify`` and no save-as."""
+
+    processing: ClassVar[Processing] = "async"
+    result_via_notify: ClassVar[bool] = True
 
 
 # What the tokenizer can produce for a value: no separators, '%', '@' or white space.

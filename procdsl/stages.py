@@ -29,7 +29,7 @@ from .errors import SaveAsKeyWarning, StageError
 from .operations.image import ImageOperation
 from .operations.sys import Notify, SaveAs
 from .raw import RawOperation
-from .spec import Operation, canonical_value
+from .spec import MessageTask, ObjectTask, Operation, canonical_value
 
 __all__ = [
     "AnyOperation",
@@ -271,7 +271,7 @@ class AsyncOperation(_Stage):
     """An asynchronous operation that still needs ``save_as`` before it can be sent."""
 
     __slots__ = ("op",)
-    op: AnyOperation
+    op: Union[ObjectTask, RawOperation]
 
     def __post_init__(self) -> None:
         if not _is_async(self.op) or self.op.result_via_notify:
@@ -296,7 +296,7 @@ class NotifyOperation(_Stage):
     """An asynchronous operation whose result arrives only as a notify message."""
 
     __slots__ = ("op",)
-    op: AnyOperation
+    op: Union[MessageTask, RawOperation]
 
     def __post_init__(self) -> None:
         if not (isinstance(self.op, RawOperation) or self.op.result_via_notify):
@@ -315,11 +315,22 @@ class AsyncJob(_Stage):
     """A complete ``x-oss-async-process`` job (AsyncProcessObject)."""
 
     __slots__ = ("notification", "op", "save")
-    op: AnyOperation
+    op: Union[ObjectTask, MessageTask, RawOperation]
     save: Optional[SaveAs]
     notification: Optional[Notify]
 
-    def __init__(self, op: AnyOperation, save: Optional[SaveAs], notification: Optional[Notify] = None) -> None:
+    @overload
+    def __init__(
+        self, op: Union[ObjectTask, RawOperation], save: SaveAs, notification: Optional[Notify] = None
+    ) -> None: ...
+    @overload
+    def __init__(self, op: Union[MessageTask, RawOperation], save: None, notification: Notify) -> None: ...
+    def __init__(
+        self,
+        op: Union[ObjectTask, MessageTask, RawOperation],
+        save: Optional[SaveAs],
+        notification: Optional[Notify] = None,
+    ) -> None:
         object.__setattr__(self, "op", op)
         object.__setattr__(self, "save", save)
         object.__setattr__(self, "notification", notification)
@@ -340,7 +351,7 @@ class AsyncJob(_Stage):
 
     def notify(self, topic: Optional[str] = None) -> AsyncJob:
         """Also send the task result to SMQ topic ``topic`` (bare ``/notify`` without one)."""
-        return AsyncJob(self.op, self.save, Notify(topic=topic))
+        return async_job(self.op, self.save, Notify(topic=topic))
 
     def to_wire(self) -> str:
         sys_actions = []
@@ -349,6 +360,12 @@ class AsyncJob(_Stage):
         if self.notification is not None:
             sys_actions.append(self.notification.to_wire(with_family=False))
         return f"{self.op.to_wire()}|sys/" + "/".join(sys_actions)
+
+
+def async_job(op: AnyOperation, save: Optional[SaveAs], notification: Optional[Notify] = None) -> AsyncJob:
+    """An ``AsyncJob`` from parts whose fit is checked at run time (parsed values), not by the types."""
+    job: AsyncJob = cast(Any, AsyncJob)(op, save, notification)
+    return job
 
 
 Process = Union[ImagePipeline, Style, SyncProcess, IfStatus404, SyncJob, AsyncOperation, NotifyOperation, AsyncJob]

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from .codecs import INT_LIMIT, B64Text, Choice, Codec, Flag, Float, HexColor, Int, Resolution
 from .errors import ProcessValueError
 from .operations.sys import Notify, SaveAs
-from .spec import Operation, all_operations
+from .spec import MessageTask, ObjectTask, Operation, all_operations
 from .stages import (
     AsyncJob,
     AsyncOperation,
@@ -228,10 +228,10 @@ def processes() -> st.SearchStrategy[Process]:
     get = st.one_of(*gets)
     sync_jobs = st.builds(lambda p, s: SyncJob(p, _index_key(s)), get, save_as())
     asyncs = _family_ops(lambda c: c.processing == "async" and not c.result_via_notify and c.family != "sys")
-    pending = asyncs.map(AsyncOperation)
+    pending = asyncs.map(lambda op: AsyncOperation(cast(ObjectTask, op)))
     parts: list[st.SearchStrategy[Any]] = [get, sync_jobs, pending, async_jobs()]
     if any(c.result_via_notify for c in all_operations()):
-        parts.append(_family_ops(lambda c: c.result_via_notify).map(NotifyOperation))
+        parts.append(_family_ops(lambda c: c.result_via_notify).map(lambda op: NotifyOperation(cast(MessageTask, op))))
     return st.one_of(*parts)
 
 

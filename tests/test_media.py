@@ -443,3 +443,17 @@ def test_values_are_immutable_hashable_picklable() -> None:
     base = Video.convert(format="mp4", video_codec="h264")
     assert str(base) == "video/convert,f_mp4,vcodec_h264"  # unchanged by later builds
     assert base.op.replace(fps=30) != base.op  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # from public code: a playlist with pixfmt and ta (IMM TranscodeAhead)
+        "hls/m3u8,vcodec_h264,pixfmt_yuv420p,s_640x360,vb_600000,ab_64000,sopt_1,scaletype_fit,arotate_1,"
+        "vbopt_1,acodec_aac,abopt_1,st_5000,initd_10000,ta_10",
+        # from public code: a document snapshot that names only the page
+        "doc/snapshot,page_2",
+    ],
+)
+def test_real_strings_from_public_code_parse_strictly(text: str) -> None:
+    assert str(parse(text)) == text

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import ClassVar, FrozenSet, Literal, Optional, Tuple, Type
 
 from ..codecs import Choice
-from ..spec import Operation, Processing, Rule, param, requires
+from ..spec import ObjectTask, Operation, Rule, param, requires
 from ._media import (
     AudioCodec,
     AudioContainer,
@@ -33,12 +33,11 @@ from .video import CLIPS, Clip, ConcatAudioCodec
 __all__ = ["Concat", "Convert", "Info"]
 
 
-class Convert(Operation):
+class Convert(ObjectTask):
     """Transcode audio. ``acodec`` is not on the OSS page (IMM key, accepted permissively)."""
 
     family: ClassVar[str] = "audio"
     action: ClassVar[str] = "convert"
-    processing: ClassVar[Processing] = "async"
     doc_url: ClassVar[str] = "https://www.alibabacloud.com/help/tc/oss/user-guide/audio-transcoding"
     # adepth: "only for the flac format" (https://help.aliyun.com/en/oss/user-guide/audio-transcoding).
     # adepth: flac only (audio-transcoding page). The IMM-only rules are not enforced (see video.py).
@@ -58,12 +57,11 @@ class Convert(Operation):
     bit_depth: Optional[Literal[16, 24]] = p_bit_depth()
 
 
-class _ConcatHead(Operation):
+class _ConcatHead(ObjectTask):
     """The parameters of ``audio/concat`` without its clips (used to parse them)."""
 
     family: ClassVar[str] = "audio"
     action: ClassVar[str] = "concat"
-    processing: ClassVar[Processing] = "async"
     register: ClassVar[bool] = False
 
     # Order reproduces the PHP V2 doc template audio/concat,f_aac,ac_1,ar_44100,ab_96000,align_2.

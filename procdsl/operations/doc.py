@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import ClassVar, FrozenSet, Literal, Optional, Type
 
 from ..codecs import B64Text, Choice, Flag, HexColor, Int
-from ..spec import Operation, Processing, param
+from ..spec import ObjectTask, Operation, param
 from ._media import Section, SectionOwner, SubSection
 
 __all__ = ["Convert", "DocSource", "DocTarget", "Edit", "Preview", "Snapshot", "Watermark"]
@@ -33,7 +33,7 @@ DocSource = Literal[
 _PAGES = r"[1-9][0-9]*(-[1-9][0-9]*)?(,[1-9][0-9]*(-[1-9][0-9]*)?)*"
 
 
-class Convert(Operation):
+class Convert(ObjectTask):
     """Convert an office document or PDF to PDF, PNG, JPG or TXT (asynchronous).
 
     Image targets write one object per page, so the save-as key should hold
@@ -42,7 +42,6 @@ class Convert(Operation):
 
     family: ClassVar[str] = "doc"
     action: ClassVar[str] = "convert"
-    processing: ClassVar[Processing] = "async"
     doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/document-conversion"
 
     to: DocTarget = param(
@@ -86,8 +85,13 @@ class Snapshot(Operation):
     action: ClassVar[str] = "snapshot"
     doc_url: ClassVar[str] = "https://www.alibabacloud.com/help/en/oss/user-guide/document-snapshot"
 
-    to: Literal["jpg", "png"] = param(
-        "target", Choice(Literal["jpg", "png"]), doc="Image type.", note="jpg is documented; png UNCERTAIN (accepted)."
+    # Only the example names target; no page says it is required, so it is optional here.
+    to: Optional[Literal["jpg", "png"]] = param(
+        "target",
+        Choice(Literal["jpg", "png"]),
+        default=None,
+        doc="Image type.",
+        note="jpg is documented; png UNCERTAIN (accepted); optional (not stated as required).",
     )
     src: Optional[DocSource] = param(
         "source", Choice(DocSource), default=None, doc="Source type, for objects whose name has no extension."

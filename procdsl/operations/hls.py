@@ -18,6 +18,7 @@ from typing import ClassVar, Literal, Optional
 from ..codecs import B64Text, Choice, Int
 from ..spec import Operation, param
 from ._media import (
+    PixelFormat,
     SampleRate,
     ScaleType,
     p_adaptive_orientation,
@@ -29,6 +30,7 @@ from ._media import (
     p_fps,
     p_fps_policy,
     p_gop,
+    p_pixel_format,
     p_resolution,
     p_resolution_policy,
     p_sample_rate,
@@ -59,6 +61,9 @@ class M3u8(Operation):
     video_codec: Optional[Literal["h264", "h265"]] = param(
         "vcodec", Choice(Literal["h264", "h265"]), default=None, doc="Video codec.", server_default="h264"
     )
+    # pixfmt, as for video/convert (media.md §9: the transcoding keys are video/convert's);
+    # seen in a real string as hls/m3u8,vcodec_h264,pixfmt_yuv420p,...
+    pixel_format: Optional[PixelFormat] = p_pixel_format()
     fps: Optional[float] = p_fps()
     fps_policy: Optional[Literal[0, 1, 2]] = p_fps_policy()
     resolution: Optional[str] = p_resolution()
@@ -92,6 +97,13 @@ class M3u8(Operation):
         doc="How much to transcode up front, ms; 0 none, <0 or past the end the whole video.",
         server_default="30000",
         note="IMM InitialTranscode; key from presets (3P).",
+    )
+    transcode_ahead: Optional[int] = param(
+        "ta",
+        Int(0, None),
+        default=None,
+        doc="How many ts segments to transcode ahead of the player (IMM TranscodeAhead allows 10-30).",
+        note="Key seen in real strings (ta_10) only; IMM GenerateVideoPlaylist TranscodeAhead; range not enforced.",
     )
 
 

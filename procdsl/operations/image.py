@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Dict, Literal, Optional, Tuple,
 from .._values import frozen
 from ..codecs import B64Text, Choice, Codec, CodecError, Flag, HexColor, Int, b64decode, b64encode, shown
 from ..errors import ProcessError, ProcessValueError
-from ..spec import Operation, Processing, Rule, at_least_one, param, requires
+from ..spec import MessageTask, Operation, Rule, at_least_one, param, requires
 
 if TYPE_CHECKING:
     from ..stages import ImagePipeline
@@ -630,7 +630,7 @@ class Blindwatermark(ImageOperation):
     )
 
 
-class Deblindwatermark(Operation):
+class Deblindwatermark(MessageTask):
     """Extract a blind watermark (asynchronous; the text arrives in the notify message).
 
     Only ``s`` and ``t`` appear in the documented example
@@ -640,8 +640,6 @@ class Deblindwatermark(Operation):
 
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "deblindwatermark"
-    processing: ClassVar[Processing] = "async"
-    result_via_notify: ClassVar[bool] = True
     doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/add-blindwatermarks"
 
     strength: Optional[Strength] = param("s", Choice(Strength), default=None, doc="Strength used when embedding.")

@@ -12,7 +12,7 @@ from typing import ClassVar, FrozenSet, Literal, Optional, Tuple, Type
 
 from ..codecs import B64Text, Choice, Flag, Float, Int
 from ..errors import ProcessValueError
-from ..spec import Operation, Processing, Rule, param, requires
+from ..spec import ObjectTask, Operation, Rule, param, requires
 from ._media import (
     MS,
     PixelFormat,
@@ -77,7 +77,7 @@ def _has_suffix(key: str) -> bool:
     return "." in key.rsplit("/", 1)[-1]
 
 
-class Convert(Operation):
+class Convert(ObjectTask):
     """Transcode a video (container, codecs, frame rate, size, bit rates, audio).
 
     Page: https://help.aliyun.com/zh/oss/user-guide/video-transcoding. Parameters
@@ -86,7 +86,6 @@ class Convert(Operation):
 
     family: ClassVar[str] = "video"
     action: ClassVar[str] = "convert"
-    processing: ClassVar[Processing] = "async"
     doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/video-transcoding"
     # adepth: "you can set the sampling bit depth only for the flac format" (audio-transcoding page).
     rules: ClassVar[Tuple[Rule, ...]] = (requires("bit_depth", "format", "flac"),)
@@ -131,7 +130,7 @@ class Convert(Operation):
     disable_subtitles: Optional[bool] = param("sn", Flag(), default=None, doc="Drop subtitle streams.")
 
 
-class Snapshots(Operation):
+class Snapshots(ObjectTask):
     """Capture frames (asynchronous frame capture).
 
     Page: https://help.aliyun.com/document_detail/2331058.htm (full table). Output
@@ -141,7 +140,6 @@ class Snapshots(Operation):
 
     family: ClassVar[str] = "video"
     action: ClassVar[str] = "snapshots"
-    processing: ClassVar[Processing] = "async"
     doc_url: ClassVar[str] = "https://help.aliyun.com/document_detail/2331058.htm"
     rules: ClassVar[Tuple[Rule, ...]] = (requires("threshold", "mode", "dhash"),)
 
@@ -183,7 +181,7 @@ class Snapshots(Operation):
         )
 
 
-class Sprite(Operation):
+class Sprite(ObjectTask):
     """Tile frames into sprite images.
 
     Page: https://www.alibabacloud.com/help/tc/oss/user-guide/video-cut-sprite
@@ -192,7 +190,6 @@ class Sprite(Operation):
 
     family: ClassVar[str] = "video"
     action: ClassVar[str] = "sprite"
-    processing: ClassVar[Processing] = "async"
     doc_url: ClassVar[str] = "https://www.alibabacloud.com/help/tc/oss/user-guide/video-cut-sprite"
     # thr: "only in dhash mode" (sprite page).
     rules: ClassVar[Tuple[Rule, ...]] = (requires("threshold", "mode", "dhash"),)
@@ -250,7 +247,7 @@ class Sprite(Operation):
         )
 
 
-class Animation(Operation):
+class Animation(ObjectTask):
     """Turn a stretch of video into an animated GIF or WebP.
 
     Page: https://help.aliyun.com/zh/oss/user-guide/convert-videos-to-animated-images
@@ -259,7 +256,6 @@ class Animation(Operation):
 
     family: ClassVar[str] = "video"
     action: ClassVar[str] = "animation"
-    processing: ClassVar[Processing] = "async"
     doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/convert-videos-to-animated-images"
 
     # Order reproduces the doc example video/animation,f_gif,w_100,h_100,inter_1000.
@@ -315,12 +311,11 @@ ConcatVideoCodec = Literal["h264", "h265", "vp9"]
 ConcatAudioCodec = Literal["aac", "mp3", "flac", "vorbis", "ac3", "opus", "amr"]
 
 
-class _ConcatHead(Operation):
+class _ConcatHead(ObjectTask):
     """The parameters of ``video/concat`` without its clips (used to parse them)."""
 
     family: ClassVar[str] = "video"
     action: ClassVar[str] = "concat"
-    processing: ClassVar[Processing] = "async"
     register: ClassVar[bool] = False
 
     # Order reproduces the SDK sample: ss_0,f_mp4,vcodec_h264,fps_25,vb_1000000,acodec_aac,

@@ -1,4 +1,4 @@
-from procdsl import Audio, Doc, Hls, Pre, Video
+from procdsl import AsyncJob, AsyncOperation, Audio, Doc, Hls, Image, NotifyOperation, Pre, Video
 from procdsl.submit import Client, Credentials
 
 client = Client("cn-hangzhou", Credentials("AK", "SK"))
@@ -22,3 +22,6 @@ Video.sprite(format="jpg", mode="fast")  # E: arg-type
 Audio.convert(format="mp4")  # E: arg-type
 Pre(key=3)  # E: arg-type
 Hls.ts(playlist="output/media.m3u8").save_as("seg.ts")  # E: attr-defined
+AsyncOperation(Image.resize(width=1).steps[0])  # E: arg-type
+AsyncJob(Video.info().ops[0], None, None)  # E: call-overload
+NotifyOperation(Video.convert(format="mp4").op)  # E: arg-type
