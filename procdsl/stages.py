@@ -35,6 +35,7 @@ __all__ = [
     "AnyOperation",
     "AsyncJob",
     "AsyncOperation",
+    "GET_STAGES",
     "GetProcess",
     "ImageStep",
     "IfStatus404",
@@ -78,10 +79,6 @@ class _Stage:
             warnings.simplefilter("ignore", SaveAsKeyWarning)  # warned when first built
             rebuilt: Self = cast(Any, type(self))(*values)
         return rebuilt
-
-
-def _is_async(op: AnyOperation) -> bool:
-    return isinstance(op, RawOperation) or op.processing == "async"
 
 
 def _is_sync(op: AnyOperation) -> bool:
@@ -246,6 +243,8 @@ class IfStatus404(_Stage):
 
 
 GetProcess = Union[ImagePipeline, Style, SyncProcess, IfStatus404]
+#: The same stages, for ``isinstance`` (what a GET URL can carry).
+GET_STAGES = (ImagePipeline, Style, SyncProcess, IfStatus404)
 
 
 @frozen
@@ -274,7 +273,7 @@ class AsyncOperation(_Stage):
     op: Union[ObjectTask, RawOperation]
 
     def __post_init__(self) -> None:
-        if not _is_async(self.op) or self.op.result_via_notify:
+        if not isinstance(self.op, (ObjectTask, RawOperation)):
             raise StageError(f"{self.op.wire_name()} is not an asynchronous operation that writes objects")
 
     @overload
@@ -299,7 +298,7 @@ class NotifyOperation(_Stage):
     op: Union[MessageTask, RawOperation]
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.op, RawOperation) or self.op.result_via_notify):
+        if not isinstance(self.op, (MessageTask, RawOperation)):
             raise StageError(f"{self.op.wire_name()} does not deliver its result by notification")
 
     def notify(self, topic: Optional[str] = None) -> AsyncJob:
@@ -337,15 +336,15 @@ class AsyncJob(_Stage):
         self.__post_init__()
 
     def __post_init__(self) -> None:
-        if not _is_async(self.op):
-            raise StageError(f"{self.op.wire_name()} is synchronous; use x-oss-process (a SyncJob)")
+        if not isinstance(self.op, (ObjectTask, MessageTask, RawOperation)):
+            raise StageError(f"{self.op.wire_name()} is not an asynchronous task; use x-oss-process (a SyncJob)")
         if self.save is None:
             if self.notification is None:
                 raise StageError("an asynchronous job needs a save-as or a notify stage")
-            if not (isinstance(self.op, RawOperation) or self.op.result_via_notify):
+            if isinstance(self.op, ObjectTask):
                 raise StageError(f"{self.op.wire_name()} writes objects: it needs a save-as")
         else:
-            if not isinstance(self.op, RawOperation) and self.op.result_via_notify:
+            if isinstance(self.op, MessageTask):
                 raise StageError(f"{self.op.wire_name()} writes no object; send it with notify only")
             _warn_key(self.op, self.save)
 

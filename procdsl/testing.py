@@ -45,7 +45,7 @@ import httpx
 
 from .errors import ProcessError
 from .parser import parse
-from .stages import AsyncJob, ImagePipeline, Process, Style, SyncJob, SyncProcess
+from .stages import GET_STAGES, AsyncJob, Process, SyncJob
 from .submit import signing_v1, signing_v4
 from .submit.credentials import Credentials
 from .submit.endpoints import _is_ip_or_localhost
@@ -463,7 +463,7 @@ class FakeOSS:
             if process is not None:
                 parsed = self._parse(process, "sync")
                 record["process"] = parsed
-                if not isinstance(parsed, (ImagePipeline, Style, SyncProcess)):
+                if not isinstance(parsed, GET_STAGES):
                     raise _Failure(400, "InvalidArgument", "sys/saveas needs POST (ProcessObject)")
             if data is None:
                 raise _Failure(404, "NoSuchKey", "The specified key does not exist.")

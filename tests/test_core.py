@@ -339,3 +339,12 @@ def test_second_review_fixes() -> None:
     job = Image.resize(width=1).save_as("k")
     assert SyncJob.__match_args__ == ("source", "save")
     assert (job.source, job.save) == tuple(getattr(job, name) for name in SyncJob.__match_args__)
+
+
+def test_hand_built_async_stages_refuse_sys_notify_at_run_time() -> None:
+    from procdsl import AsyncJob, AsyncOperation, Notify, SaveAs
+
+    with pytest.raises(StageError):
+        AsyncOperation(Notify(topic="abc"))  # type: ignore[arg-type]
+    with pytest.raises(StageError):
+        AsyncJob(Notify(topic="abc"), SaveAs(key="k"))  # type: ignore[call-overload]

@@ -21,7 +21,7 @@ from typing_extensions import Literal
 
 from ..errors import StageError
 from ..parser import parse
-from ..stages import AsyncJob, GetProcess, IfStatus404, ImagePipeline, Style, SyncJob, SyncProcess
+from ..stages import GET_STAGES, AsyncJob, GetProcess, SyncJob
 from . import bulk
 from .credentials import Credentials
 from .endpoints import AddressStyle, Endpoint, EndpointKind
@@ -72,18 +72,18 @@ def _sync_job_text(job: Union[SyncJob, str], strict: bool) -> str:
     raise TypeError(f"process() takes a SyncJob (a process with save_as) or a string, not {type(job).__name__}")
 
 
-_GET_ABLE = (ImagePipeline, Style, SyncProcess, IfStatus404)
-
-
 def _get_text(process: Union[GetProcess, str], strict: bool) -> str:
-    if isinstance(process, _GET_ABLE):
+    if isinstance(process, GET_STAGES):
         return str(process)
     if isinstance(process, str):
         parsed = parse(process, strict=strict, context="sync")
-        if not isinstance(parsed, _GET_ABLE):
+        if not isinstance(parsed, GET_STAGES):
             raise StageError("a GET takes a process without |sys/saveas; use process() to save", source=process)
         return str(parsed)
-    raise TypeError(f"expected an image pipeline, a style or a synchronous process, not {type(process).__name__}")
+    raise TypeError(
+        "expected an image pipeline, a style, a synchronous process or if_status_eq_404{…}, "
+        f"not {type(process).__name__}"
+    )
 
 
 def _redacted(url: str) -> str:

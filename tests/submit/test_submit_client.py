@@ -117,6 +117,7 @@ def test_an_if_status_eq_404_process_is_signed_for_get(fake: FakeOSS, server: st
         for process in (Hls.ts(playlist="a.m3u8"), "if_status_eq_404{hls/ts,from_YS5tM3U4}"):
             url = client.sign_url("bkt", "photo.jpg", process)
             assert "x-oss-process=if_status_eq_404%7Bhls%2Fts%2Cfrom_YS5tM3U4%7D" in url
+            assert client.get("bkt", "photo.jpg", process) == b"JPEG-BYTES"  # the fake serves it
 
 
 def test_async_sign_url_is_a_coroutine_whose_url_the_server_accepts(fake: FakeOSS, server: str) -> None:
