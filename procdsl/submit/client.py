@@ -209,6 +209,43 @@ class _BaseClient:
         return decision
 
 
+class _Attempts:
+    """The send-and-retry loop of one request, without the I/O: both clients drive it.
+
+    ``request()`` signs the next attempt; ``settle()`` takes its answer (a response or
+    the transport error) and returns the 2xx response, or the seconds to wait before
+    the next attempt, or raises the error that ends the call.
+    """
+
+    def __init__(self, client: _BaseClient, prepared: PreparedRequest) -> None:
+        self.client, self.prepared = client, prepared
+        self.attempt, self.corrected = 0, False
+
+    def request(self) -> WireRequest:
+        self.attempt += 1
+        self.signed_at, self.offset = self.client.now(), self.client._clock_offset
+        self.wire = self.client.sign(self.prepared, self.signed_at)
+        return self.wire
+
+    def settle(self, answer: Union[httpx.Response, httpx.HTTPError]) -> Union[httpx.Response, float]:
+        headers: Optional[httpx.Headers] = None
+        if isinstance(answer, httpx.HTTPError):
+            error: SubmitError = self.client._transport_error(self.prepared, answer)
+        else:
+            found = self.client._outcome(self.prepared, self.wire, answer)
+            if found is None:
+                return answer
+            error, headers = found, answer.headers
+        decision = self.client._decide(
+            self.prepared, self.attempt, error, self.signed_at, self.offset, headers, self.corrected
+        )
+        self.corrected = self.corrected or decision.clock_offset is not None
+        if not decision.retry:
+            assert decision.error is not None
+            raise decision.error
+        return decision.delay or 0.0
+
+
 class Client(_BaseClient):
     """Blocking client. ``with Client(...) as c:`` closes the connection pool it created.
 
@@ -247,29 +284,19 @@ class Client(_BaseClient):
         none, and ``TaskMayExistError`` when an AsyncProcessObject failed after it
         was sent (the task may exist; it is never resubmitted automatically).
         """
-        attempt, corrected = 0, False
+        attempts = _Attempts(self, prepared)
         while True:
-            attempt += 1
-            signed_at, offset = self.now(), self._clock_offset
-            wire = self.sign(prepared, signed_at)
-            headers: Optional[httpx.Headers] = None
+            answer: Union[httpx.Response, httpx.HTTPError]
             try:
-                response = self._http.send(self._build(self._http, wire))
-                response.read()
+                answer = self._http.send(self._build(self._http, attempts.request()))
+                answer.read()
             except httpx.HTTPError as exc:
-                error: SubmitError = self._transport_error(prepared, exc)
-            else:
-                found = self._outcome(prepared, wire, response)
-                if found is None:
-                    return response
-                error, headers = found, response.headers
-            decision = self._decide(prepared, attempt, error, signed_at, offset, headers, corrected)
-            corrected = corrected or decision.clock_offset is not None
-            if not decision.retry:
-                assert decision.error is not None
-                raise decision.error
-            if decision.delay:
-                time.sleep(decision.delay)
+                answer = exc
+            result = attempts.settle(answer)
+            if isinstance(result, httpx.Response):
+                return result
+            if result:
+                time.sleep(result)
 
     def submit(self, bucket: str, key: str, job: Union[AsyncJob, str]) -> AsyncTask:
         """AsyncProcessObject: start an asynchronous task (``x-oss-async-process``).
@@ -369,29 +396,19 @@ class AsyncClient(_BaseClient):
 
     async def send(self, prepared: PreparedRequest) -> httpx.Response:
         """As ``Client.send``."""
-        attempt, corrected = 0, False
+        attempts = _Attempts(self, prepared)
         while True:
-            attempt += 1
-            signed_at, offset = self.now(), self._clock_offset
-            wire = self.sign(prepared, signed_at)
-            headers: Optional[httpx.Headers] = None
+            answer: Union[httpx.Response, httpx.HTTPError]
             try:
-                response = await self._http.send(self._build(self._http, wire))
-                await response.aread()
+                answer = await self._http.send(self._build(self._http, attempts.request()))
+                await answer.aread()
             except httpx.HTTPError as exc:
-                error: SubmitError = self._transport_error(prepared, exc)
-            else:
-                found = self._outcome(prepared, wire, response)
-                if found is None:
-                    return response
-                error, headers = found, response.headers
-            decision = self._decide(prepared, attempt, error, signed_at, offset, headers, corrected)
-            corrected = corrected or decision.clock_offset is not None
-            if not decision.retry:
-                assert decision.error is not None
-                raise decision.error
-            if decision.delay:
-                await asyncio.sleep(decision.delay)
+                answer = exc
+            result = attempts.settle(answer)
+            if isinstance(result, httpx.Response):
+                return result
+            if result:
+                await asyncio.sleep(result)
 
     async def submit(self, bucket: str, key: str, job: Union[AsyncJob, str]) -> AsyncTask:
         """As ``Client.submit`` (never resubmitted after an ambiguous failure)."""
