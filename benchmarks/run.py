@@ -374,7 +374,7 @@ def sign_vs_oss_v2(config: Config) -> List[Result]:
     name = "sign AsyncProcessObject vs alibabacloud-oss-v2"
     try:
         from procdsl.submit import Credentials, Endpoint
-        from procdsl.submit.requests import async_process_request, sign_request
+        from procdsl.submit._requests import async_process_request, sign_request
     except ImportError:
         return [Skipped(name, "httpx is not installed (pip install -e '.[submit]')")]
     try:  # untyped and optional: imported by name so mypy need not see it

@@ -41,7 +41,7 @@ def _default(param: Dict[str, Any]) -> str:
 
 def render_reference() -> str:
     """The reference as Markdown: one section per family, one table per operation."""
-    from procdsl.catalog import build_spec
+    from procdsl._catalog import build_spec
 
     spec = build_spec()
     lines: List[str] = [

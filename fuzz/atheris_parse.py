@@ -63,7 +63,7 @@ def main() -> int:
         print("atheris is not installed: pip install -e '.[fuzz]' (Linux, CPython <= 3.11 wheels)", file=sys.stderr)
         return 2
     with atheris.instrument_imports():
-        import procdsl.parser  # noqa: F401  (the whole package, instrumented for coverage feedback)
+        import procdsl._parser  # noqa: F401  (the whole package, instrumented for coverage feedback)
     corpus = Path(tempfile.mkdtemp(prefix="procdsl-fuzz-"))
     _seed_corpus(corpus)
     flags = [sys.argv[0], str(corpus), f"-max_total_time={args.seconds}", *args.libfuzzer]

@@ -7,16 +7,15 @@
 
 from __future__ import annotations
 
-from .builders import Audio, Doc, Hls, Image, Video
-from .errors import ProcessError, ProcessSyntaxError, ProcessValueError, SaveAsKeyWarning, StageError
-from .operations.doc import Watermark as DocWatermark
-from .operations.image import WatermarkImage, WatermarkResize
-from .operations.sys import Notify, SaveAs
-from .operations.video import Clip, Pre, Sur
-from .parser import parse, parse_operation
-from .raw import RawOperation
-from .spec import Operation
-from .stages import (
+from ._builders import Audio, Doc, Hls, Image, Video
+from ._declare import Operation
+from ._operations.doc import Watermark as DocWatermark
+from ._operations.image import WatermarkImage, WatermarkResize
+from ._operations.sys import Notify, SaveAs
+from ._operations.video import Clip, Pre, Sur
+from ._parser import parse, parse_operation
+from ._raw import RawOperation
+from ._stages import (
     AsyncJob,
     AsyncOperation,
     GetProcess,
@@ -28,7 +27,8 @@ from .stages import (
     SyncJob,
     SyncProcess,
 )
-from .variables import Var
+from ._variables import Var
+from .errors import ProcessError, ProcessSyntaxError, ProcessValueError, SaveAsKeyWarning, StageError
 
 __all__ = [
     "AsyncJob",

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Generic
 
 from ._compat import ParamSpec
-from .operations import image
-from .operations.image import ImageOperation
+from ._operations import image
+from ._operations.image import ImageOperation
 
 if TYPE_CHECKING:
-    from .stages import ImagePipeline
+    from ._stages import ImagePipeline
 
 P = ParamSpec("P")
 
@@ -47,7 +47,7 @@ class ImageSteps:
     def _then(self, op: ImageOperation) -> ImagePipeline:
         raise NotImplementedError
 
-    # The image catalogue (procdsl.operations.image) adds one line per action here.
+    # The image catalogue (procdsl._operations.image) adds one line per action here.
     resize = step(image.Resize)
     crop = step(image.Crop)
     circle = step(image.Circle)

@@ -21,11 +21,10 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Type, TypeVar, ca
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from .codecs import INT_LIMIT, B64Text, Choice, Codec, Flag, Float, HexColor, Int, Resolution
-from .errors import ProcessValueError
-from .operations.sys import Notify, SaveAs
-from .spec import MessageTask, ObjectTask, Operation, all_operations
-from .stages import (
+from ._codecs import INT_LIMIT, B64Text, Choice, Codec, Flag, Float, HexColor, Int, Resolution
+from ._declare import MessageTask, ObjectTask, Operation, all_operations
+from ._operations.sys import Notify, SaveAs
+from ._stages import (
     AsyncJob,
     AsyncOperation,
     ImagePipeline,
@@ -36,7 +35,8 @@ from .stages import (
     SyncJob,
     SyncProcess,
 )
-from .variables import VARIABLES, BucketName, ObjectKey, TopicName
+from ._variables import VARIABLES, BucketName, ObjectKey, TopicName
+from .errors import ProcessValueError
 
 __all__ = [
     "async_jobs",
@@ -237,8 +237,8 @@ def processes() -> st.SearchStrategy[Process]:
 
 # -- codecs of the catalogue modules --------------------------------------------------------
 # Imported late: the catalogue modules import the core, never this module.
-from .operations._media import Sections, SubSection  # noqa: E402
-from .operations.image import WatermarkImage, WatermarkImageCodec  # noqa: E402
+from ._operations._media import Sections, SubSection  # noqa: E402
+from ._operations.image import WatermarkImage, WatermarkImageCodec  # noqa: E402
 
 
 @register(Sections)
@@ -254,7 +254,7 @@ def _subsection(codec: SubSection) -> st.SearchStrategy[Any]:
 
 @register(WatermarkImageCodec)
 def _watermark_images(codec: WatermarkImageCodec) -> st.SearchStrategy[WatermarkImage]:
-    from .operations import image
+    from ._operations import image
 
     keys = text.filter(lambda k: "?x-oss-process=" not in k)
     preprocess: List[Type[Operation]] = [

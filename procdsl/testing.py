@@ -43,12 +43,13 @@ from xml.sax.saxutils import escape
 
 import httpx
 
+from ._parser import parse
+from ._stages import GET_STAGES, AsyncJob, Process, SyncJob
 from .errors import ProcessError
-from .parser import parse
-from .stages import GET_STAGES, AsyncJob, Process, SyncJob
-from .submit import signing_v1, signing_v4
-from .submit.credentials import Credentials
-from .submit.endpoints import _is_ip_or_localhost
+from .submit import _signing_v1 as signing_v1
+from .submit import _signing_v4 as signing_v4
+from .submit._credentials import Credentials
+from .submit._endpoints import _is_ip_or_localhost
 
 __all__ = ["FakeOSS", "RecordedRequest", "SubmittedTask"]
 

@@ -14,9 +14,9 @@ from typing import Any, ClassVar, Dict, List, Tuple
 import pytest
 
 from procdsl import ProcessError, parse
-from procdsl.catalog import SPEC_FORMAT_VERSION, SPEC_SCHEMA, build_spec
-from procdsl.cli import main
-from procdsl.explain import parse_leniently
+from procdsl._catalog import SPEC_FORMAT_VERSION, SPEC_SCHEMA, build_spec
+from procdsl._cli import main
+from procdsl._explain import parse_leniently
 from tests.conftest import load_examples
 
 DOC_NOTIFY = (

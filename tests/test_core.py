@@ -20,7 +20,7 @@ from procdsl import (
     StageError,
     parse,
 )
-from procdsl.operations.doc import Convert
+from procdsl._operations.doc import Convert
 
 # The message-notification page's example, and its parts decoded by hand:
 # dGVzdC1idWNrZXQ = "test-bucket", ZG9jX2ltYWdlcy97aW5kZXh9LnBuZw = "doc_images/{index}.png",
@@ -318,7 +318,7 @@ def test_second_review_fixes() -> None:
     import copy
 
     from procdsl import Image, SyncJob, parse_operation
-    from procdsl.operations import hls
+    from procdsl._operations import hls
 
     # A leniently kept parameter with braces survives copies and canonical().
     kept = parse("image/resize,w_1,zz_a}b", strict=False)

@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from procdsl import Doc, Image, ProcessError, parse, strategies
-from procdsl.grammar import tokenize
-from procdsl.spec import Operation, Param, all_operations
+from procdsl._declare import Operation, Param, all_operations
+from procdsl._grammar import tokenize
 from tests.conftest import example_strings
 
 # Fuzzed strings may be valid multi-output jobs without {index}: that warning is expected here.

@@ -25,8 +25,8 @@ from procdsl import (
     WatermarkResize,
     parse,
 )
-from procdsl.operations import image as ops
-from procdsl.spec import lookup
+from procdsl._declare import lookup
+from procdsl._operations import image as ops
 from tests.conftest import load_examples
 
 # -- the examples file ------------------------------------------------------------------

@@ -35,7 +35,7 @@ from procdsl import (
     Video,
     parse,
 )
-from procdsl.operations import audio, doc, hls, video
+from procdsl._operations import audio, doc, hls, video
 
 from .conftest import load_examples
 

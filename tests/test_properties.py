@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from procdsl import ProcessError, parse, strategies
-from procdsl.grammar import tokenize
-from procdsl.parser import parse_operation
-from procdsl.spec import Operation, all_operations
+from procdsl._declare import Operation, all_operations
+from procdsl._grammar import tokenize
+from procdsl._parser import parse_operation
 from tests.conftest import example_strings
 
 OPERATIONS = [cls for cls in all_operations() if cls.family != "sys"]

@@ -10,11 +10,11 @@ Requests are signed with Signature V4; presigned URLs can also use V1.
 
 from __future__ import annotations
 
-from .bulk import BulkResult, JournalError
-from .client import DEFAULT_TIMEOUT, AsyncClient, Client
-from .credentials import Credentials
-from .endpoints import AddressStyle, Endpoint, EndpointKind
-from .errors import (
+from ._bulk import BulkResult, JournalError
+from ._client import DEFAULT_TIMEOUT, AsyncClient, Client
+from ._credentials import Credentials
+from ._endpoints import AddressStyle, Endpoint, EndpointKind
+from ._errors import (
     AccessDeniedError,
     BadRequestError,
     CredentialsError,
@@ -28,8 +28,8 @@ from .errors import (
     ThrottlingError,
     TransportError,
 )
-from .requests import AsyncTask, PreparedRequest, ProcessResult, WireRequest
-from .retry import RetryPolicy
+from ._requests import AsyncTask, PreparedRequest, ProcessResult, WireRequest
+from ._retry import RetryPolicy
 
 __all__ = [
     "DEFAULT_TIMEOUT",

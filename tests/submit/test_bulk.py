@@ -13,7 +13,7 @@ import pytest
 
 from procdsl import AsyncJob, Doc, ProcessValueError
 from procdsl.submit import AsyncClient, BulkResult, Client, Credentials, JournalError, RetryPolicy
-from procdsl.submit.bulk import job_id, read_journal
+from procdsl.submit._bulk import job_id, read_journal
 from procdsl.testing import FakeOSS
 
 SECRET = "SECRET-must-not-leak-0123456789"
@@ -278,7 +278,7 @@ def test_concurrency_is_checked(fake: FakeOSS, bad: Any) -> None:
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> Tuple[int, str, str]:
-    from procdsl.cli import main
+    from procdsl._cli import main
 
     code = main(list(argv))
     captured = capsys.readouterr()
@@ -287,9 +287,9 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> Tuple[int, str, s
 
 @pytest.fixture
 def cli_fake(monkeypatch: pytest.MonkeyPatch, fake: FakeOSS) -> FakeOSS:
-    import procdsl.cli
+    import procdsl._cli
 
-    monkeypatch.setattr(procdsl.cli, "_client", lambda region: client(fake))
+    monkeypatch.setattr(procdsl._cli, "_client", lambda region: client(fake))
     return fake
 
 

@@ -21,7 +21,7 @@ import pytest
 
 from procdsl import Doc
 from procdsl.submit import AsyncClient, BulkResult, Client, Credentials, RetryPolicy
-from procdsl.submit.bulk import JobSpec
+from procdsl.submit._bulk import JobSpec
 from procdsl.testing import FakeOSS
 from tests.submit.faultserver import FaultServer
 

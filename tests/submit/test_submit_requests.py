@@ -20,7 +20,7 @@ from procdsl.submit import (
     ThrottlingError,
     TransportError,
 )
-from procdsl.submit.requests import (
+from procdsl.submit._requests import (
     async_process_request,
     get_request,
     parse_async_result,
@@ -29,7 +29,7 @@ from procdsl.submit.requests import (
     process_request,
     server_time,
 )
-from procdsl.submit.retry import decide
+from procdsl.submit._retry import decide
 
 # Verbatim from https://www.alibabacloud.com/help/doc-detail/32005.htm
 DOC_ERROR = b"""<?xml version="1.0" encoding="UTF-8"?>

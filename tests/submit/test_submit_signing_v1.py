@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from procdsl.submit import signing_v1 as v1
-from procdsl.submit import signing_v4 as v4
-from procdsl.submit.credentials import Credentials
+from procdsl.submit import _signing_v1 as v1
+from procdsl.submit import _signing_v4 as v4
+from procdsl.submit._credentials import Credentials
 
 CRED = Credentials("ak", "sk")
 DATE = "Wed, 28 Dec 2022 10:27:41 GMT"

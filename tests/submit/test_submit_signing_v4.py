@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from procdsl.errors import ProcessValueError
-from procdsl.submit import signing_v4 as v4
-from procdsl.submit.credentials import Credentials
+from procdsl.submit import _signing_v4 as v4
+from procdsl.submit._credentials import Credentials
 
 UTC = dt.timezone.utc
 KEY = "1234+-/123/1.txt"

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Dict, Literal, Optional, Tuple, Type, Union, cast
 
+from .._codecs import B64Text, Choice, Codec, CodecError, Flag, HexColor, Int, b64decode, b64encode, shown
+from .._declare import MessageTask, Operation, Rule, at_least_one, param, requires
 from .._values import frozen
-from ..codecs import B64Text, Choice, Codec, CodecError, Flag, HexColor, Int, b64decode, b64encode, shown
 from ..errors import ProcessError, ProcessValueError
-from ..spec import MessageTask, Operation, Rule, at_least_one, param, requires
 
 if TYPE_CHECKING:
-    from ..stages import ImagePipeline
+    from .._stages import ImagePipeline
 
 __all__ = [
     "ImageOperation",
@@ -405,7 +405,7 @@ class WatermarkImage:
     process: Optional[ImagePipeline]
 
     def __init__(self, key: str, process: Union[ImagePipeline, Operation, None] = None) -> None:
-        from ..stages import ImagePipeline
+        from .._stages import ImagePipeline
 
         try:
             _KEY.check(key)
@@ -469,8 +469,8 @@ def _as_preprocess(step: Any) -> ImageOperation:
 
 
 def _parse_preprocess(text: str) -> ImagePipeline:
-    from ..grammar import tokenize
-    from ..stages import ImagePipeline
+    from .._grammar import tokenize
+    from .._stages import ImagePipeline
 
     stages = tokenize(text)
     if len(stages) != 1 or stages[0].family is None or stages[0].family.text != "image":

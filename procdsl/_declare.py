@@ -41,11 +41,11 @@ from typing import (
     TypeVar,
 )
 
+from ._codecs import Codec, CodecError, shown
 from ._compat import Literal, Self, dataclass_transform
+from ._grammar import is_key, split_key
 from ._values import frozen
-from .codecs import Codec, CodecError, shown
 from .errors import ProcessSyntaxError, ProcessValueError
-from .grammar import is_key, split_key
 
 __all__ = [
     "MessageTask",
@@ -203,7 +203,7 @@ def is_family(name: str) -> bool:
 
 def all_operations() -> Sequence[Type[Operation]]:
     """Every registered operation class, in registration order."""
-    from . import operations  # noqa: F401  (registers the catalogue)
+    from . import _operations  # noqa: F401  (registers the catalogue)
 
     return tuple(_REGISTRY.values())
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import ClassVar, FrozenSet, Literal, Optional, Tuple, Type
 
-from ..codecs import Choice
-from ..spec import ObjectTask, Operation, Rule, param, requires
+from .._codecs import Choice
+from .._declare import ObjectTask, Operation, Rule, param, requires
 from ._media import (
     AudioCodec,
     AudioContainer,

@@ -69,9 +69,9 @@ from typing import (
 import httpx
 from typing_extensions import Literal
 
+from .._stages import AsyncJob
 from ..errors import ProcessError
-from ..stages import AsyncJob
-from .errors import (
+from ._errors import (
     OSSError,
     RequestTimeTooSkewedError,
     SubmitError,
@@ -79,10 +79,10 @@ from .errors import (
     ThrottlingError,
     TransportError,
 )
-from .requests import PreparedRequest, parse_async_result
+from ._requests import PreparedRequest, parse_async_result
 
 if TYPE_CHECKING:
-    from .client import AsyncClient, Client
+    from ._client import AsyncClient, Client
 
 __all__ = [
     "BulkResult",

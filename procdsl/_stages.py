@@ -23,13 +23,13 @@ import warnings
 from typing import Any, Optional, Tuple, Union, cast, overload
 
 from ._compat import Self
+from ._declare import MessageTask, ObjectTask, Operation, canonical_value
 from ._image_steps import ImageSteps
+from ._operations.image import ImageOperation
+from ._operations.sys import Notify, SaveAs
+from ._raw import RawOperation
 from ._values import frozen
 from .errors import SaveAsKeyWarning, StageError
-from .operations.image import ImageOperation
-from .operations.sys import Notify, SaveAs
-from .raw import RawOperation
-from .spec import MessageTask, ObjectTask, Operation, canonical_value
 
 __all__ = [
     "AnyOperation",

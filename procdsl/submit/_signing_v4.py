@@ -20,7 +20,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote
 
 from ..errors import ProcessValueError
-from .credentials import Credentials
+from ._credentials import Credentials
 
 __all__ = [
     "ALGORITHM",

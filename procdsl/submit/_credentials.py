@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any, Mapping, Optional
 
-from .errors import CredentialsError
+from ._errors import CredentialsError
 
 __all__ = ["Credentials"]
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal, Optional
 
-from ..codecs import B64Text, Choice, Int
-from ..spec import Operation, param
+from .._codecs import B64Text, Choice, Int
+from .._declare import Operation, param
 from ._media import (
     PixelFormat,
     SampleRate,

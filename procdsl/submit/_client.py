@@ -2,7 +2,7 @@
 
 Both share every step but the send: building the request, signing it, parsing
 the answer and deciding on retries are the pure functions of
-``procdsl.submit.requests`` and ``procdsl.submit.retry``. Each client has one
+``procdsl.submit._requests`` and ``procdsl.submit._retry``. Each client has one
 method that sends one prepared request, ``send``; the calls are thin wrappers
 around it, so new calls (e.g. bulk submission) only need a builder and a parser.
 """
@@ -19,14 +19,14 @@ from typing import AsyncIterator, Callable, Iterable, Iterator, Optional, Type, 
 import httpx
 from typing_extensions import Literal
 
+from .._parser import parse
+from .._stages import GET_STAGES, AsyncJob, GetProcess, SyncJob
 from ..errors import StageError
-from ..parser import parse
-from ..stages import GET_STAGES, AsyncJob, GetProcess, SyncJob
-from . import bulk
-from .credentials import Credentials
-from .endpoints import AddressStyle, Endpoint, EndpointKind
-from .errors import OSSError, SubmitError, TransportError
-from .requests import (
+from . import _bulk as bulk
+from ._credentials import Credentials
+from ._endpoints import AddressStyle, Endpoint, EndpointKind
+from ._errors import OSSError, SubmitError, TransportError
+from ._requests import (
     AsyncTask,
     PreparedRequest,
     ProcessResult,
@@ -41,7 +41,7 @@ from .requests import (
     server_time,
     sign_request,
 )
-from .retry import Decision, RetryPolicy, decide
+from ._retry import Decision, RetryPolicy, decide
 
 __all__ = ["AsyncClient", "Client", "DEFAULT_TIMEOUT"]
 
@@ -321,7 +321,7 @@ class Client(_BaseClient):
         """Submit ``(bucket, key, job)`` items lazily, ``concurrency`` at a time; yield results as they finish.
 
         With ``journal``, a killed run restarted with the same file never resends an
-        accepted job nor an ambiguous one (unless ``resubmit_unknown``); see ``procdsl.submit.bulk``.
+        accepted job nor an ambiguous one (unless ``resubmit_unknown``); see ``procdsl.submit._bulk``.
         """
         return bulk.run_sync(
             self, jobs, concurrency=concurrency, journal=journal, resubmit_unknown=resubmit_unknown, progress=progress

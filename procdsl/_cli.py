@@ -26,10 +26,10 @@ import traceback
 import warnings
 from typing import IO, Any, Callable, Dict, Iterator, Optional, Sequence, Tuple
 
+from ._explain import canonical, explain, parse_leniently, to_python
+from ._parser import Context, parse
+from ._stages import Process
 from .errors import ProcessError, SaveAsKeyWarning
-from .explain import canonical, explain, parse_leniently, to_python
-from .parser import Context, parse
-from .stages import Process
 
 __all__ = ["main"]
 
@@ -418,7 +418,7 @@ def _show_result(result: Any) -> str:
 
 
 def _cmd_spec(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
-    from .catalog import SPEC_SCHEMA, build_spec
+    from ._catalog import SPEC_SCHEMA, build_spec
 
     document = SPEC_SCHEMA if args.schema else build_spec()
     indent = args.indent if args.indent > 0 else None

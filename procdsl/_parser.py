@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from typing import List, Literal, Optional, Sequence, Tuple, Union, cast
 
-from .errors import ProcessError, ProcessSyntaxError, StageError
-from .grammar import Segment, Stage, Token, tokenize
-from .operations.sys import Notify, SaveAs
-from .raw import RawOperation
-from .spec import MessageTask, ObjectTask, is_family, known_families, lookup
-from .stages import (
+from ._declare import MessageTask, ObjectTask, is_family, known_families, lookup
+from ._grammar import Segment, Stage, Token, tokenize
+from ._operations.sys import Notify, SaveAs
+from ._raw import RawOperation
+from ._stages import (
     AnyOperation,
     AsyncJob,
     AsyncOperation,
@@ -30,6 +29,7 @@ from .stages import (
     SyncProcess,
     async_job,
 )
+from .errors import ProcessError, ProcessSyntaxError, StageError
 
 __all__ = ["parse", "parse_operation"]
 

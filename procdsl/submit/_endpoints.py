@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 
 from typing_extensions import Literal
 
+from .._variables import BUCKET_PATTERN
 from ..errors import ProcessValueError
-from ..variables import BUCKET_PATTERN
-from .signing_v4 import quote_path
+from ._signing_v4 import quote_path
 
 __all__ = ["AddressStyle", "Endpoint", "EndpointKind", "check_bucket", "check_key", "region_host"]
 

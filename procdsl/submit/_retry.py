@@ -25,8 +25,15 @@ from datetime import datetime
 from typing import Callable, Optional
 
 from ..errors import ProcessValueError
-from .errors import OSSError, RequestTimeTooSkewedError, SubmitError, TaskMayExistError, ThrottlingError, TransportError
-from .requests import PreparedRequest
+from ._errors import (
+    OSSError,
+    RequestTimeTooSkewedError,
+    SubmitError,
+    TaskMayExistError,
+    ThrottlingError,
+    TransportError,
+)
+from ._requests import PreparedRequest
 
 __all__ = ["Decision", "RetryPolicy", "decide"]
 

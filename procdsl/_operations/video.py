@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import ClassVar, FrozenSet, Literal, Optional, Tuple, Type
 
-from ..codecs import B64Text, Choice, Flag, Float, Int
+from .._codecs import B64Text, Choice, Flag, Float, Int
+from .._declare import ObjectTask, Operation, Rule, param, requires
 from ..errors import ProcessValueError
-from ..spec import ObjectTask, Operation, Rule, param, requires
 from ._media import (
     MS,
     PixelFormat,

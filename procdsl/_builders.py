@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Callable
 
 from ._compat import ParamSpec
+from ._declare import MessageTask, ObjectTask, Operation
 from ._image_steps import ImageSteps
-from .operations import audio, doc, hls, video
-from .operations.image import Deblindwatermark, ImageOperation
-from .spec import MessageTask, ObjectTask, Operation
-from .stages import AsyncOperation, IfStatus404, ImagePipeline, NotifyOperation, SyncProcess
+from ._operations import audio, doc, hls, video
+from ._operations.image import Deblindwatermark, ImageOperation
+from ._stages import AsyncOperation, IfStatus404, ImagePipeline, NotifyOperation, SyncProcess
 
 __all__ = ["Audio", "Doc", "Hls", "Image", "Video"]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Optional
 
-from ..spec import Operation, Processing, param
-from ..variables import BucketName, ObjectKey, TopicName
+from .._declare import Operation, Processing, param
+from .._variables import BucketName, ObjectKey, TopicName
 
 __all__ = ["Notify", "SaveAs"]
 

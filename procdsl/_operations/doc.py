@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import ClassVar, FrozenSet, Literal, Optional, Type
 
-from ..codecs import B64Text, Choice, Flag, HexColor, Int
-from ..spec import ObjectTask, Operation, param
+from .._codecs import B64Text, Choice, Flag, HexColor, Int
+from .._declare import ObjectTask, Operation, param
 from ._media import Section, SectionOwner, SubSection
 
 __all__ = ["Convert", "DocSource", "DocTarget", "Edit", "Preview", "Snapshot", "Watermark"]

@@ -26,8 +26,8 @@ class RawOperation:
     params: Tuple[str, ...]
 
     def __init__(self, family: str, action: str, params: Tuple[str, ...] = ()) -> None:
+        from ._grammar import is_name
         from .errors import ProcessValueError
-        from .grammar import is_name
 
         if not (isinstance(family, str) and is_name(family) and isinstance(action, str) and is_name(action)):
             raise ProcessValueError(f"not an operation name: {family!r}/{action!r}", param="family/action")

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 from typing import List, Mapping, Optional, Sequence, Tuple
 
-from .credentials import Credentials
+from ._credentials import Credentials
 
 __all__ = ["SUBRESOURCES", "authorization", "canonical_resource", "presign_query", "string_to_sign"]
 

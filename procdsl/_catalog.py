@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Type
 
-from .spec import Operation, all_operations
-from .variables import VARIABLES
+from ._declare import Operation, all_operations
+from ._variables import VARIABLES
 
 __all__ = ["SPEC_FORMAT_VERSION", "SPEC_SCHEMA", "build_spec", "operation_spec", "param_spec"]
 

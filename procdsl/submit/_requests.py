@@ -26,10 +26,11 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 
 from typing_extensions import Literal
 
-from . import signing_v1, signing_v4
-from .credentials import Credentials
-from .endpoints import Endpoint, check_bucket, check_key
-from .errors import OSSError, error_class
+from . import _signing_v1 as signing_v1
+from . import _signing_v4 as signing_v4
+from ._credentials import Credentials
+from ._endpoints import Endpoint, check_bucket, check_key
+from ._errors import OSSError, error_class
 
 __all__ = [
     "AsyncTask",

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Type, TypeVar
 
+from .._codecs import Choice, Codec, CodecError, Flag, Float, Int, Resolution
 from .._compat import Self
-from ..codecs import Choice, Codec, CodecError, Flag, Float, Int, Resolution
+from .._declare import Operation, param
 from ..errors import ProcessSyntaxError, ProcessValueError
-from ..spec import Operation, param
 
 __all__ = [
     "AudioCodec",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Final, FrozenSet
 
-from .codecs import B64Text, CodecError
+from ._codecs import B64Text, CodecError
 
 __all__ = ["BUCKET_PATTERN", "BucketName", "ObjectKey", "TopicName", "VARIABLES", "Var", "variables_in"]
 

@@ -20,12 +20,11 @@ import json
 import warnings
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
-from .errors import ProcessError, SaveAsKeyWarning
-from .operations.sys import Notify, SaveAs
-from .parser import parse
-from .raw import RawOperation
-from .spec import Operation
-from .stages import (
+from ._declare import Operation
+from ._operations.sys import Notify, SaveAs
+from ._parser import parse
+from ._raw import RawOperation
+from ._stages import (
     AnyOperation,
     AsyncJob,
     AsyncOperation,
@@ -37,6 +36,7 @@ from .stages import (
     SyncJob,
     SyncProcess,
 )
+from .errors import ProcessError, SaveAsKeyWarning
 
 __all__ = [
     "Explanation",
@@ -524,7 +524,8 @@ def _fluent_entries() -> Dict[Tuple[type, str], Tuple[str, str]]:
     ``stage`` is ``image`` for pipeline steps, or the stage a factory returns
     (``async``, ``sync``, ``notify``), read from the factory helper that made it.
     """
-    from . import _image_steps, builders
+    from . import _builders as builders
+    from . import _image_steps
 
     found: Dict[Tuple[type, str], Tuple[str, str]] = {}
     for attr, item in vars(_image_steps.ImageSteps).items():
