@@ -10,6 +10,8 @@
     procdsl submit BUCKET KEY STRING   start an asynchronous job
     procdsl submit --jobs FILE.jsonl --journal PATH   many jobs, resumable (one JSON result per line)
     procdsl spec [--schema]            the operation catalogue as JSON
+    procdsl render STRING IN OUT       apply an image pipeline to a local file (needs procdsl[render])
+    procdsl explain STRING --render IN [--picture OUT]   also write a before/after PNG
 
 Mistakes in the input print a message with a caret under the column and exit
 1; usage mistakes exit 2; nothing prints a traceback unless ``--debug`` is given.
@@ -108,6 +110,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("string", metavar="STRING", help="a process string (quote it for the shell)")
     p.add_argument("--json", action="store_true", help="print the explanation as JSON")
     p.add_argument("--strict", action="store_true", help="fail instead of falling back to lenient parsing")
+    p.add_argument(
+        "--render",
+        metavar="IN",
+        help="also render the image pipeline on the local image IN and write a before/after PNG (procdsl[render])",
+    )
+    p.add_argument(
+        "--picture",
+        metavar="OUT",
+        default="before-after.png",
+        help="with --render: where to write the before/after PNG (default: before-after.png)",
+    )
 
     p = command(
         "check",
@@ -185,6 +198,23 @@ def _parser() -> argparse.ArgumentParser:
         )
         if name == "url":
             p.add_argument("--expires", type=int, default=600, help="seconds the URL stays valid (default: 600)")
+
+    p = command(
+        "render",
+        "apply an image pipeline to a local image, as OSS would",
+        "Render the synchronous image pipeline STRING on the image file IN and write the result to OUT "
+        "(an image, or the JSON of info and average-hue). Needs procdsl[render] (Pillow).",
+    )
+    p.add_argument("string", metavar="STRING", help="an image/… process string")
+    p.add_argument("input", metavar="IN", help="the source image file")
+    p.add_argument("output", metavar="OUT", help="where to write the result ('-' for standard output)")
+    p.add_argument(
+        "--object",
+        metavar="KEY=FILE",
+        action="append",
+        default=[],
+        help="a watermark image the pipeline names by object key (repeatable)",
+    )
 
     p = command(
         "spec",
@@ -278,6 +308,61 @@ def _cmd_explain(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
         out.out(result.to_json())
     else:
         out.out(result.text(style=out.styler(out.stdout)))
+    if args.render is not None:
+        renderer = _renderer()
+        picture = renderer.before_after(_read_file(args.render), _parse(args.string, "sync"))
+        _write_file(args.picture, picture)
+        out.note(f"wrote {args.picture} (before/after, {len(picture)} bytes)")
+    return 0
+
+
+# -- render (procdsl[render]) ---------------------------------------------------------------
+
+
+def _renderer() -> Any:
+    try:
+        return importlib.import_module("procdsl.render")  # lazily: the core never imports it
+    except ImportError as exc:
+        raise _UserError(
+            f"rendering is not available ({exc}); install it with: pip install 'procdsl[render]'"
+        ) from None
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        with open(path, "rb") as stream:
+            return stream.read()
+    except OSError as exc:
+        raise _UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _write_file(path: str, data: bytes) -> None:
+    try:
+        with open(path, "wb") as stream:
+            stream.write(data)
+    except OSError as exc:
+        raise _UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _cmd_render(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
+    renderer = _renderer()
+    objects: Dict[str, bytes] = {}
+    for item in args.object:
+        key, sep, path = item.partition("=")
+        if not sep or not key or not path:
+            raise _UserError(f"--object takes KEY=FILE; got {item!r}")
+        objects[key] = _read_file(path)
+    result = renderer.render_result(_read_file(args.input), _parse(args.string, "sync"), objects=objects)
+    if args.output == "-":
+        out.stdout.flush()
+        target = getattr(out.stdout, "buffer", None)
+        if target is None:
+            raise _UserError("standard output cannot take bytes here; give a file name")
+        target.write(result.data)
+        target.flush()
+    else:
+        _write_file(args.output, result.data)
+        out.note(f"wrote {args.output} ({result.media_type}, {len(result.data)} bytes)")
     return 0
 
 
@@ -434,4 +519,5 @@ _COMMANDS: Dict[str, Callable[[argparse.Namespace, _Out, IO[str]], int]] = {
     "url": _cmd_url,
     "submit": _cmd_submit,
     "spec": _cmd_spec,
+    "render": _cmd_render,
 }

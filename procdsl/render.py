@@ -40,6 +40,7 @@ __all__ = [
     "ROTATE_MAX_SIDE",
     "RenderError",
     "Rendered",
+    "before_after",
     "render",
     "render_result",
 ]
@@ -810,3 +811,86 @@ def _exif_text(value: Any) -> str:
     if numerator is not None and denominator is not None and not isinstance(value, int):
         return f"{numerator}/{denominator}"
     return str(value).rstrip("\x00")
+
+
+# -- before/after pictures (CLI ``explain --render`` and the docs) ---------------------------------
+
+
+def before_after(
+    data: bytes,
+    process: Union[str, ImagePipeline, SyncJob],
+    *,
+    objects: Optional[Objects] = None,
+    max_height: int = 360,
+) -> bytes:
+    """A PNG with the source on the left and the rendered result on the right, both labelled.
+
+    Both panels are scaled by one factor (never enlarged) so the taller fits ``max_height``;
+    transparency shows as a checkerboard; a JSON result (``info``, ``average-hue``) is shown as text.
+    """
+    result = render_result(data, process, objects=objects)
+    before = _decode(data)
+    panels = [(before.image, f"before: {before.image.width}x{before.image.height} {before.format}")]
+    if result.media_type == "application/json":
+        panels.append((_text_panel(result.data.decode()), "after: JSON"))
+    else:
+        after = _decode(result.data, "the result")
+        panels.append((after.image, f"after: {after.image.width}x{after.image.height} {after.format}"))
+    tallest = max(image.height for image, _ in panels)
+    scale = min(1.0, max_height / tallest)
+    font = _font(13)
+    gap, label = 16, 22
+    shown = [_scaled(image, scale) for image, _ in panels]
+    width = sum(image.width for image in shown) + gap * (len(shown) + 1)
+    height = max(image.height for image in shown) + label + 2 * gap
+    canvas = Image.new("RGB", (max(width, 240), height), (245, 245, 245))
+    draw = ImageDraw.Draw(canvas)
+    left = gap
+    for image, (_, text) in zip(shown, panels):
+        canvas.paste(_checkered(image), (left, gap))
+        draw.text((left, gap + image.height + 4), text, font=font, fill=(40, 40, 40))
+        left += image.width + gap
+    buffer = io.BytesIO()
+    canvas.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _scaled(image: Image.Image, scale: float) -> Image.Image:
+    if scale >= 1:
+        return image
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS)
+
+
+def _checkered(image: Image.Image) -> Image.Image:
+    if image.mode != "RGBA":
+        return image.convert("RGB")
+    board = Image.new("RGBA", image.size, (255, 255, 255, 255))
+    draw = ImageDraw.Draw(board)
+    for top in range(0, image.height, 8):
+        for left in range((top // 8) % 2 * 8, image.width, 16):
+            draw.rectangle((left, top, left + 7, top + 7), fill=(204, 204, 204, 255))
+    board.alpha_composite(image)
+    return board.convert("RGB")
+
+
+def _text_panel(text: str) -> Image.Image:
+    try:
+        fields = json.loads(text)
+        lines = [f"{key}: {value['value'] if isinstance(value, dict) else value}" for key, value in fields.items()]
+    except (ValueError, AttributeError, TypeError):
+        fields, lines = {}, [text]
+    font = _font(13)
+    swatch = 0
+    color = fields.get("RGB") if isinstance(fields, dict) else None
+    if isinstance(color, str) and len(color) == 8:
+        swatch = 80  # average-hue: show the colour too
+    width = max(160, 8 + max(len(line) for line in lines) * 8)
+    panel = Image.new("RGB", (width, 8 + 18 * len(lines) + swatch), (255, 255, 255))
+    draw = ImageDraw.Draw(panel)
+    for number, line in enumerate(lines):
+        draw.text((6, 4 + 18 * number), line, font=font, fill=(20, 20, 20))
+    if swatch:
+        assert isinstance(color, str)
+        draw.rectangle((6, 8 + 18 * len(lines), width - 7, panel.height - 7), fill=_hex(color[2:]))
+    return panel
