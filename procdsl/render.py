@@ -96,7 +96,14 @@ class RenderError(ProcessError):
     ``MAX_OUTPUT_SIDE``/``MAX_OUTPUT_PIXELS``, actions this renderer does not draw
     (``blindwatermark``, face blur, styles, unknown actions), output formats the
     installed Pillow cannot write, and a watermark image that was not supplied.
+    ``unsupported`` is True when OSS would process the request but this renderer cannot;
+    ``undecodable`` when the bytes are not an image of a format OSS reads (or are damaged).
     """
+
+    def __init__(self, message: str, *, unsupported: bool = False, undecodable: bool = False) -> None:
+        super().__init__(message)
+        self.unsupported = unsupported
+        self.undecodable = undecodable
 
 
 @dataclass(frozen=True)
@@ -134,7 +141,9 @@ def _pipeline(process: Union[str, ImagePipeline, SyncJob]) -> ImagePipeline:
     if isinstance(value, SyncJob):
         value = value.source
     if isinstance(value, Style):
-        raise RenderError(f"{value} names a style stored in the bucket; render its image/… content instead")
+        raise RenderError(
+            f"{value} names a style stored in the bucket; render its image/… content instead", unsupported=True
+        )
     if not isinstance(value, ImagePipeline):
         raise RenderError(f"only image/… pipelines can be rendered; got {value}")
     return value
@@ -167,10 +176,13 @@ def _decode(data: bytes, what: str = "the image") -> _Source:
     except Image.DecompressionBombError as exc:
         raise RenderError(f"{what} declares too many pixels ({exc})") from None
     except Exception as exc:  # Pillow's plugins raise many types for bad input
-        raise RenderError(f"{what} cannot be decoded: {exc}") from None
+        raise RenderError(f"{what} cannot be decoded: {exc}", undecodable=True) from None
     name = _OSS_NAME.get(fmt)
     if name is None:
-        raise RenderError(f"{what} is {fmt or 'not an image'}; OSS processes JPG, PNG, BMP, GIF, WebP, TIFF and HEIC")
+        raise RenderError(
+            f"{what} is {fmt or 'not an image'}; OSS processes JPG, PNG, BMP, GIF, WebP, TIFF and HEIC",
+            undecodable=True,
+        )
     if width > MAX_SOURCE_SIDE or height > MAX_SOURCE_SIDE or width * height * frames > MAX_SOURCE_PIXELS:
         raise RenderError(
             f"{what} is {width}x{height} px ({frames} frame(s)); OSS refuses sources over "
@@ -184,7 +196,7 @@ def _decode(data: bytes, what: str = "the image") -> _Source:
         image.load()
         pixels = image.convert("RGBA" if _has_alpha(image) else "RGB")
     except Exception as exc:
-        raise RenderError(f"{what} cannot be decoded: {exc}") from None
+        raise RenderError(f"{what} cannot be decoded: {exc}", undecodable=True) from None
     return _Source(pixels, name, quality, exif, frames, len(data), info)
 
 
@@ -458,7 +470,9 @@ def _orient(image: Image.Image, exif: Image.Exif) -> Image.Image:
 
 def _blur(image: Image.Image, op: ops.Blur) -> Image.Image:
     if op.region is not None or op.scale is not None:
-        raise RenderError(f"{op.to_wire()}: face blur needs face detection, which this renderer does not do")
+        raise RenderError(
+            f"{op.to_wire()}: face blur needs face detection, which this renderer does not do", unsupported=True
+        )
     # Choice: a Gaussian of standard deviation s, no wider than the radius r (Pillow has no kernel cap).
     return image.filter(ImageFilter.GaussianBlur(min(op.radius, op.sigma)))
 
@@ -697,12 +711,12 @@ _SUPPORTED = (
 
 def _check_supported(step: Any) -> None:
     if isinstance(step, RawOperation):
-        raise RenderError(f"{step.to_wire()}: unknown action, cannot be rendered")
+        raise RenderError(f"{step.to_wire()}: unknown action, cannot be rendered", unsupported=True)
     if step.action not in _SUPPORTED:
-        raise RenderError(f"{step.to_wire()}: rendering supports only {', '.join(_SUPPORTED)}")
+        raise RenderError(f"{step.to_wire()}: rendering supports only {', '.join(_SUPPORTED)}", unsupported=True)
     if step.extra:
         keys = ", ".join(key for key, _ in step.extra)
-        raise RenderError(f"{step.to_wire()}: unknown parameter(s) {keys} cannot be rendered")
+        raise RenderError(f"{step.to_wire()}: unknown parameter(s) {keys} cannot be rendered", unsupported=True)
 
 
 # -- output -----------------------------------------------------------------------------
@@ -714,7 +728,10 @@ def _encode(
     pil_name = _PIL_NAME[out_format]
     Image.init()
     if pil_name not in Image.SAVE:
-        raise RenderError(f"format,{out_format}: the installed Pillow cannot write {out_format} (a plugin is missing)")
+        raise RenderError(
+            f"format,{out_format}: the installed Pillow cannot write {out_format} (a plugin is missing)",
+            unsupported=True,
+        )
     if out_format == "webp" and (image.width > 16383 or image.height > 16383):
         raise RenderError("format,webp: WebP output needs both sides at most 16383 px (convert-image-formats-2)")
     options: Dict[str, Any] = {}

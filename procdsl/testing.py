@@ -17,7 +17,11 @@ Two ways to reach it::
         with Client("cn-hangzhou", creds, url) as c:   # path-style, as for any IP endpoint
             ...
 
-It does not process media: GET returns the stored bytes, and ProcessObject
+Image pipelines are rendered when Pillow is installed (``procdsl[render]``): GET with
+``x-oss-process=image/…`` answers the rendered image (or the JSON of ``info``), and
+ProcessObject saves it, so tests can assert sizes and formats; set ``render_images = False``
+on the instance to turn that off. Without Pillow, and for anything else (video, documents,
+styles, actions the renderer cannot draw), GET returns the stored bytes and ProcessObject
 copies the source to the save-as target. Failures can be scripted with
 :meth:`FakeOSS.fail_next` and :meth:`FakeOSS.drop_next`.
 """
@@ -44,7 +48,7 @@ from xml.sax.saxutils import escape
 import httpx
 
 from ._parser import parse
-from ._stages import GET_STAGES, AsyncJob, Process, SyncJob
+from ._stages import GET_STAGES, AsyncJob, ImagePipeline, Process, SyncJob
 from .errors import ProcessError
 from .submit import _signing_v1 as signing_v1
 from .submit import _signing_v4 as signing_v4
@@ -468,6 +472,9 @@ class FakeOSS:
                     raise _Failure(400, "InvalidArgument", "sys/saveas needs POST (ProcessObject)")
             if data is None:
                 raise _Failure(404, "NoSuchKey", "The specified key does not exist.")
+            rendered = self._rendered(bucket, data, record["process"])
+            if rendered is not None:
+                return 200, [("Content-Type", rendered[1])], rendered[0]
             return 200, [("Content-Type", "application/octet-stream")], data
         raise _Failure(405, "MethodNotAllowed", f"{method} is not supported by this fake")
 
@@ -489,10 +496,33 @@ class FakeOSS:
         data = self.objects.get((bucket, key))
         if data is None:
             raise _Failure(404, "NoSuchKey", "The specified key does not exist.")
+        rendered = self._rendered(bucket, data, job.source)
+        if rendered is not None:
+            data = rendered[0]
         target_bucket = job.save.bucket or bucket
         self.objects[(target_bucket, job.save.key)] = data
         result = {"bucket": job.save.bucket or "", "fileSize": len(data), "object": job.save.key, "status": "OK"}
         return 200, [("Content-Type", "application/json")], json.dumps(result).encode()
+
+    # -- rendering (procdsl[render]) --
+
+    render_images = True
+
+    def _rendered(self, bucket: str, data: bytes, process: Any) -> Optional[Tuple[bytes, str]]:
+        """The rendered body and media type of an image pipeline; None to answer the stored bytes."""
+        if not self.render_images or not isinstance(process, ImagePipeline):
+            return None
+        try:
+            from . import render
+        except ImportError:  # no Pillow: stored bytes, as before rendering existed
+            return None
+        try:
+            result = render.render_result(data, process, objects=lambda key: self.objects.get((bucket, key)))
+        except render.RenderError as exc:
+            if exc.unsupported or exc.undecodable:  # placeholder bytes, or beyond the renderer
+                return None
+            raise _Failure(400, "BadRequest", exc.message) from None
+        return result.data, result.media_type
 
     # -- the two ways in --
 
