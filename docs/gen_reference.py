@@ -88,8 +88,98 @@ def render_reference() -> str:
 def on_page_markdown(markdown: str, **kwargs: Any) -> str:
     """MkDocs hook: fill the reference marker."""
     if MARKER in markdown:
-        return markdown.replace(MARKER, render_reference())
+        return markdown.replace(MARKER, render_reference()) + "\n" + render_pictures_section()
     return markdown
+
+
+# -- before/after pictures of the image actions (procdsl.render; pictures need Pillow) ----------
+
+SAMPLE = Path(__file__).resolve().parent / "assets" / "sample.jpg"
+PICTURES_DIR = "assets/render"
+#: One example per image action, rendered from docs/assets/sample.jpg at build time.
+PICTURE_EXAMPLES = (
+    ("resize", "image/resize,m_fill,w_150,h_150"),
+    ("crop", "image/crop,x_100,y_50,w_200,h_150"),
+    ("indexcrop", "image/indexcrop,x_100,i_1"),
+    ("circle", "image/circle,r_120/format,png"),
+    ("rounded-corners", "image/rounded-corners,r_40/format,png"),
+    ("rotate", "image/rotate,30/format,png"),
+    ("auto-orient", "image/auto-orient,1"),
+    ("blur", "image/blur,r_8,s_8"),
+    ("bright", "image/bright,40"),
+    ("contrast", "image/contrast,-60"),
+    ("sharpen", "image/sharpen,300"),
+    ("format", "image/resize,w_200/format,webp"),
+    ("quality", "image/quality,Q_10"),
+    ("interlace", "image/interlace,1"),
+    ("watermark", "image/watermark,text_cHJvY2RzbA,size_40,color_FFFFFF,shadow_60"),
+    ("watermark-image", "image/watermark,image_bG9nby5wbmc_eC1vc3MtcHJvY2Vzcz1pbWFnZS9yZXNpemUsUF8zMA,g_nw"),
+    ("info", "image/info"),
+    ("average-hue", "image/average-hue"),
+)
+# The auto-orient example starts from the sample stored with EXIF Orientation 6 (rotate 90 to view).
+_ORIENTED = "auto-orient"
+
+
+def render_pictures() -> Dict[str, bytes]:
+    """``{path under docs/: PNG}`` for every example; empty without Pillow."""
+    try:
+        from procdsl import render
+    except ImportError:
+        return {}
+    sample = SAMPLE.read_bytes()
+    logo = render.render(sample, "image/resize,w_120/circle,r_60/format,png")
+    pictures: Dict[str, bytes] = {}
+    for name, process in PICTURE_EXAMPLES:
+        source = _oriented(sample) if name == _ORIENTED else sample
+        picture = render.before_after(source, process, objects={"logo.png": logo}, max_height=150)
+        pictures[f"{PICTURES_DIR}/{name}.png"] = picture
+    return pictures
+
+
+def _oriented(sample: bytes) -> bytes:
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(sample)) as image:
+        stored = image.transpose(Image.Transpose.ROTATE_90)  # what a camera held sideways stores
+        exif = Image.Exif()
+        exif[274] = 6
+        buffer = io.BytesIO()
+        stored.save(buffer, "JPEG", quality=85, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+_PICTURES: Dict[str, bytes] = {}
+
+
+def render_pictures_section() -> str:
+    """The "Image actions, rendered" section of the reference (pictures added by ``on_files``)."""
+    if not _PICTURES:
+        _PICTURES.update(render_pictures())
+    lines = ["## Image actions, rendered", ""]
+    if not _PICTURES:
+        return "\n".join([*lines, "*(The pictures are drawn at build time and need Pillow: procdsl[render].)*", ""])
+    lines += [
+        "Each picture is drawn when the docs are built, by [`procdsl.render`](render.md) from one sample image "
+        "(`docs/assets/sample.jpg`): the source on the left, the result on the right.",
+        "",
+    ]
+    for name, process in PICTURE_EXAMPLES:
+        lines += [f"### {name}", "", f"`{process}`", "", f"![{name}: before and after]({PICTURES_DIR}/{name}.png)", ""]
+    return "\n".join(lines)
+
+
+def on_files(files: Any, config: Any, **kwargs: Any) -> Any:
+    """MkDocs hook: add the rendered pictures as generated files of the site."""
+    from mkdocs.structure.files import File
+
+    if not _PICTURES:
+        _PICTURES.update(render_pictures())
+    for path, content in _PICTURES.items():
+        files.append(File.generated(config, path, content=content))
+    return files
 
 
 if __name__ == "__main__":

@@ -848,24 +848,25 @@ def before_after(
     result = render_result(data, process, objects=objects)
     before = _decode(data)
     panels = [(before.image, f"before: {before.image.width}x{before.image.height} {before.format}")]
-    if result.media_type == "application/json":
+    text = result.media_type == "application/json"
+    if text:
         panels.append((_text_panel(result.data.decode()), "after: JSON"))
     else:
         after = _decode(result.data, "the result")
         panels.append((after.image, f"after: {after.image.width}x{after.image.height} {after.format}"))
-    tallest = max(image.height for image, _ in panels)
+    tallest = max(image.height for image, _ in panels[: 1 if text else 2])
     scale = min(1.0, max_height / tallest)
     font = _font(13)
     gap, label = 16, 22
-    shown = [_scaled(image, scale) for image, _ in panels]
+    shown = [_scaled(panels[0][0], scale), panels[1][0] if text else _scaled(panels[1][0], scale)]
     width = sum(image.width for image in shown) + gap * (len(shown) + 1)
     height = max(image.height for image in shown) + label + 2 * gap
     canvas = Image.new("RGB", (max(width, 240), height), (245, 245, 245))
     draw = ImageDraw.Draw(canvas)
     left = gap
-    for image, (_, text) in zip(shown, panels):
+    for image, (_, caption) in zip(shown, panels):
         canvas.paste(_checkered(image), (left, gap))
-        draw.text((left, gap + image.height + 4), text, font=font, fill=(40, 40, 40))
+        draw.text((left, gap + image.height + 4), caption, font=font, fill=(40, 40, 40))
         left += image.width + gap
     buffer = io.BytesIO()
     canvas.save(buffer, "PNG", optimize=True)
