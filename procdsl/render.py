@@ -450,7 +450,7 @@ def _rotate(image: Image.Image, degrees: int, what: str) -> Image.Image:
 
 
 def _orient(image: Image.Image, exif: Image.Exif) -> Image.Image:
-    """EXIF Orientation (tag 274) applied (auto-orient,1)."""
+    """EXIF Orientation (tag 274) applied: auto-orient,1 (https://help.aliyun.com/en/oss/user-guide/auto-rotate-4)."""
     orientation = exif.get(274)
     if orientation in (None, 1):
         return image
@@ -469,6 +469,7 @@ def _orient(image: Image.Image, exif: Image.Exif) -> Image.Image:
 
 
 def _blur(image: Image.Image, op: ops.Blur) -> Image.Image:
+    """https://www.alibabacloud.com/help/doc-detail/44701.htm: r and s in [1, 50], larger is blurrier."""
     if op.region is not None or op.scale is not None:
         raise RenderError(
             f"{op.to_wire()}: face blur needs face detection, which this renderer does not do", unsupported=True
@@ -478,6 +479,8 @@ def _blur(image: Image.Image, op: ops.Blur) -> Image.Image:
 
 
 def _enhance(image: Image.Image, enhancer: Any, amount: int) -> Image.Image:
+    """bright (https://www.alibabacloud.com/help/doc-detail/44698.html) and contrast
+    (https://www.alibabacloud.com/help/doc-detail/44699.htm): below 0 less, 0 unchanged, above 0 more."""
     # Choice: the amount is a percentage change, factor 1 + amount/100 (pages: "the percentage").
     out = enhancer(image.convert("RGB") if image.mode == "RGBA" else image).enhance(1 + amount / 100)
     assert isinstance(out, Image.Image)
@@ -487,6 +490,7 @@ def _enhance(image: Image.Image, enhancer: Any, amount: int) -> Image.Image:
 
 
 def _sharpen(image: Image.Image, op: ops.Sharpen) -> Image.Image:
+    """https://www.alibabacloud.com/help/doc-detail/44700.htm: [50, 399], 100 recommended."""
     # Choice: an unsharp mask of radius 1 px and strength ``amount`` percent.
     return image.filter(ImageFilter.UnsharpMask(radius=1, percent=op.amount, threshold=0))
 
@@ -593,6 +597,7 @@ class _Renderer:
             elif isinstance(step, ops.Quality):
                 quality = step
             elif isinstance(step, ops.Interlace):
+                # JPG output only (https://www.alibabacloud.com/help/doc-detail/44704.html).
                 progressive = step.progressive
             elif isinstance(step, ops.AverageHue):
                 return Rendered(_average_hue(image).encode(), "application/json")
@@ -741,10 +746,10 @@ def _encode(
             flat = Image.new("RGB", image.size, (255, 255, 255))
             flat.paste(image, mask=image.getchannel("A"))
             image = flat
-        options["quality"] = _quality(source, quality, relative_ok=True)
+        options["quality"] = _quality(source, quality)
         options["progressive"] = progressive
     elif out_format in ("webp", "avif", "heic"):
-        options["quality"] = _quality(source, quality, relative_ok=False)
+        options["quality"] = _quality(source, quality)
     buffer = io.BytesIO()
     try:
         image.save(buffer, pil_name, **options)
@@ -753,23 +758,23 @@ def _encode(
     return buffer.getvalue()
 
 
-def _quality(source: _Source, quality: Optional[ops.Quality], *, relative_ok: bool) -> int:
-    """https://www.alibabacloud.com/help/doc-detail/44705.html: Q absolute (capped at the source's),
-    q relative to a JPG source's quality (for WebP it acts as Q); Q wins when both are given."""
-    start = source.quality if source.format == "jpg" else 100
+def _quality(source: _Source, quality: Optional[ops.Quality]) -> int:
+    """https://www.alibabacloud.com/help/doc-detail/44705.html: Q is absolute, never above a JPG source's
+    quality; q is relative to a JPG source's quality and acts as Q for other sources; Q wins over q."""
+    jpg = source.format == "jpg"
+    start = source.quality if jpg else 100
     if quality is None:
         # Choice: keep a JPG source's quality; 90 otherwise.
-        return start if source.format == "jpg" else 90
+        return start if jpg else 90
     if quality.absolute is not None:
         return max(1, min(quality.absolute, start))
     assert quality.relative is not None
-    if relative_ok and source.format == "jpg":
-        return max(1, round(start * quality.relative / 100))
-    return quality.relative
+    return max(1, round(start * quality.relative / 100)) if jpg else quality.relative
 
 
 def _average_hue(image: Image.Image) -> str:
-    """``{"RGB": "0xRRGGBB"}``: the mean colour (average-tone page; JSON as SDK users parse it)."""
+    """``{"RGB": "0xRRGGBB"}``: the mean colour (https://www.alibabacloud.com/help/doc-detail/44976.htm gives
+    ``0xRRGGBB``; the body is JSON with an ``RGB`` key, as code that calls OSS parses it)."""
     rgb = image.convert("RGB") if image.mode != "RGB" else image
     means = ImageStat.Stat(rgb).mean
     return json.dumps({"RGB": "0x" + "".join(f"{min(255, round(m)):02x}" for m in means[:3])})

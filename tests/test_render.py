@@ -482,8 +482,20 @@ def test_what_cannot_be_rendered() -> None:
     assert issubclass(RenderError, ProcessError)
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.binary(max_size=200) | st.integers(0, len(SOURCE_400x300)).map(lambda n: SOURCE_400x300[:n]))
+SMALL_PNG = encode((30, 20))
+
+
+def damaged(data: bytes) -> st.SearchStrategy[bytes]:
+    """``data`` cut short, or with one byte replaced (often in the header)."""
+    cut = st.integers(0, len(data)).map(lambda n: data[:n])
+    flipped = st.tuples(st.integers(0, min(len(data), 64) - 1), st.integers(0, 255)).map(
+        lambda at: data[: at[0]] + bytes([at[1]]) + data[at[0] + 1 :]
+    )
+    return cut | flipped
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=200) | damaged(SOURCE_400x300) | damaged(SMALL_PNG))
 def test_bad_bytes_raise_only_render_errors(data: bytes) -> None:
     with contextlib.suppress(RenderError):  # anything else fails the test
         render(data, "image/resize,w_10/format,png")
