@@ -13,12 +13,12 @@ import pytest
 
 pytest.importorskip("PIL")
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
 from procdsl import Image as Img
-from procdsl import ProcessError, WatermarkImage, WatermarkResize
+from procdsl import ImagePipeline, ProcessError, WatermarkImage, WatermarkResize, strategies
 from procdsl.render import RenderError, render, render_result
 
 RESIZE = "https://help.aliyun.com/zh/oss/user-guide/resize-images-4"
@@ -499,3 +499,24 @@ def damaged(data: bytes) -> st.SearchStrategy[bytes]:
 def test_bad_bytes_raise_only_render_errors(data: bytes) -> None:
     with contextlib.suppress(RenderError):  # anything else fails the test
         render(data, "image/resize,w_10/format,png")
+
+
+def small_enough(pipeline: ImagePipeline) -> bool:
+    """Keep generated pipelines quick: no resize beyond 300 px or 300 %."""
+    for step in pipeline.steps:
+        if step.action == "resize":
+            sizes = [getattr(step, name) for name in ("width", "height", "longer", "shorter", "percent")]
+            if any(value is not None and value > 300 for value in sizes):
+                return False
+    return True
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@given(strategies.image_pipelines(max_steps=3).filter(small_enough))
+def test_any_valid_pipeline_renders_or_raises_render_error(pipeline: ImagePipeline) -> None:
+    # Every pipeline procdsl can build either renders or says why not; nothing else escapes.
+    try:
+        result = render_result(SMALL_PNG, pipeline, objects=lambda key: SMALL_PNG)
+    except RenderError:
+        return
+    assert result.media_type == "application/json" or size_of(result.data)[0] >= 1
