@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -15,8 +16,13 @@ from procdsl._declare import all_operations, known_families
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "docs").glob("*.md")) + [p for p in [ROOT / "README.md"] if p.exists()]
-# A block runs unless it is preceded by "<!-- requires: FAMILY -->" and that family is not in the catalogue.
-BLOCK = re.compile(r"(?:<!-- requires: (?P<family>[a-z]+) -->\n)?```python\n(?P<code>.*?)```", re.S)
+# A block runs unless it is preceded by "<!-- requires: NAME -->" and NAME is neither a family of the
+# catalogue nor an importable module ("<!-- requires: PIL -->" for the procdsl[render] examples).
+BLOCK = re.compile(r"(?:<!-- requires: (?P<family>[A-Za-z_]+) -->\n)?```python\n(?P<code>.*?)```", re.S)
+
+
+def available(requirement: str) -> bool:
+    return requirement in known_families() or importlib.util.find_spec(requirement) is not None
 
 
 def blocks(page: Path) -> List[Tuple[str, str]]:
@@ -27,7 +33,7 @@ def blocks(page: Path) -> List[Tuple[str, str]]:
 def test_code_samples_run(page: Path) -> None:
     namespace: Dict[str, Any] = {"__name__": f"docs_{page.stem}"}
     for number, (family, code) in enumerate(blocks(page), 1):
-        if family and family not in known_families():
+        if family and not available(family):
             continue
         exec(compile(code, f"{page.name} (python block {number})", "exec"), namespace)
 

@@ -465,7 +465,7 @@ def test_truncated_and_garbage() -> None:
     with pytest.raises(RenderError):
         render(b"not an image", "image/resize,w_10")
     with pytest.raises(RenderError, match="OSS processes JPG"):
-        render(encode((10, 10), "ICO"), "image/resize,w_10")
+        render(encode((10, 10), "PPM"), "image/resize,w_10")  # decodable, but not a format OSS reads
 
 
 def test_what_cannot_be_rendered() -> None:
