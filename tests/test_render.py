@@ -389,7 +389,10 @@ def test_image_watermark_position() -> None:
     assert pixel(out, (5, 7)) == (255, 0, 0) and pixel(out, (4, 7)) == (255, 255, 255)
     out = render(WHITE, Img.watermark(image=WatermarkImage("mark.png"), gravity="center"), objects=objects)
     assert pixel(out, (90, 45)) == (255, 0, 0) and pixel(out, (89, 45)) == (255, 255, 255)
-    # x and y only move marks at the edges, voffset only those on the midline
+    # voffset moves a mark on the midline (this renderer: positive is up; the pages give no direction)
+    out = render(WHITE, Img.watermark(image=WatermarkImage("mark.png"), gravity="east", voffset=20), objects=objects)
+    assert pixel(out, (200 - 10 - 20, 45 - 20)) == (255, 0, 0) and pixel(out, (170, 45)) == (255, 255, 255)
+    # x and y only move marks at the edges
     out = render(WHITE, Img.watermark(image=WatermarkImage("mark.png"), gravity="north", x=50, y=0), objects=objects)
     assert pixel(out, (90, 0)) == (255, 0, 0)
 
