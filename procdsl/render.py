@@ -161,6 +161,7 @@ class _Source:
     frames: int
     size_bytes: int
     info: Dict[Any, Any]
+    opened: Image.Image  # the decoder, for the other frames of an animation
 
 
 def _decode(data: bytes, what: str = "the image") -> _Source:
@@ -197,7 +198,7 @@ def _decode(data: bytes, what: str = "the image") -> _Source:
         pixels = image.convert("RGBA" if _has_alpha(image) else "RGB")
     except Exception as exc:
         raise RenderError(f"{what} cannot be decoded: {exc}", undecodable=True) from None
-    return _Source(pixels, name, quality, exif, frames, len(data), info)
+    return _Source(pixels, name, quality, exif, frames, len(data), info, image)
 
 
 def _has_alpha(image: Image.Image) -> bool:
@@ -332,11 +333,15 @@ def _hex(color: str) -> Tuple[int, int, int]:
 # -- the steps --------------------------------------------------------------------------
 
 
-def _resize(image: Image.Image, op: ops.Resize, main: Optional[Tuple[int, int]] = None) -> Image.Image:
+def _resize(
+    image: Image.Image, op: ops.Resize, main: Optional[Tuple[int, int]] = None, *, gif: bool = False
+) -> Image.Image:
     plan = _resize_plan(image.width, image.height, op, main)
     sw, sh = plan.scaled
-    # limit_1 (the default): a target larger than the source returns the source (resize page).
-    if plan.limited and op.limit is not False and (sw > image.width or sh > image.height):
+    # limit_1 (the default): a target larger than the source returns the source; GIF images are
+    # never enlarged, whatever limit says (resize page).
+    enlarges = sw > image.width or sh > image.height
+    if enlarges and ((plan.limited and op.limit is not False) or gif):
         return image
     _check_output(plan.scaled, op.to_wire())
     _check_output(plan.final, op.to_wire())
@@ -565,6 +570,7 @@ class _Renderer:
         self.data = data
         self.pipeline = pipeline
         self.objects = objects
+        self.gif = False
 
     def run(self) -> Rendered:
         steps = list(self.pipeline.steps)
@@ -581,15 +587,10 @@ class _Renderer:
             return Rendered(_info(source).encode(), "application/json")
         if "average-hue" in names[:-1]:
             raise RenderError("average-hue returns JSON, so it must be the last action")
-        image = source.image
-        # auto-orient,1 rotates before anything else: resize,w_100/auto-orient,1 on the 424x333
-        # f.jpg (Orientation 7) gives 100x127 (https://www.alibabacloud.com/help/tc/object-storage-service/latest/auto-rotate).
-        if any(isinstance(step, ops.AutoOrient) and step.enabled for step in steps):
-            image = _orient(image, source.exif)
         out_format = source.format
         quality: Optional[ops.Quality] = None
         progressive = False
-        for step in steps:
+        for step in steps:  # output settings apply wherever they are written
             if isinstance(step, ops.Format):
                 # gif only for GIF sources; otherwise the source format is kept (convert-image-formats-2).
                 if step.to != "gif" or source.format == "gif":
@@ -599,15 +600,35 @@ class _Renderer:
             elif isinstance(step, ops.Interlace):
                 # JPG output only (https://www.alibabacloud.com/help/doc-detail/44704.html).
                 progressive = step.progressive
-            elif isinstance(step, ops.AverageHue):
-                return Rendered(_average_hue(image).encode(), "application/json")
-            else:
-                image = self._apply(image, step)
+        actions = [step for step in steps if not isinstance(step, (ops.Format, ops.Quality, ops.Interlace))]
+        self.gif = source.format == "gif"
+        if self.gif and any(isinstance(step, ops.RoundedCorners) for step in actions):
+            raise RenderError(
+                "rounded-corners: OSS does not support GIF images (https://help.aliyun.com/en/oss/user-guide/rounded-rectangle-4)"
+            )
+        if actions and isinstance(actions[-1], ops.AverageHue):
+            image = self._frame(source.image, actions[:-1], source)
+            return Rendered(_average_hue(image).encode(), "application/json")
+        if _stays_animated(source, out_format, actions):
+            frames, durations = _all_frames(source)
+            rendered = [self._frame(frame, actions, source) for frame in frames]
+            return Rendered(_encode_animation(rendered, durations, source), _MEDIA_TYPE["gif"])
+        image = self._frame(source.image, actions, source)
         return Rendered(_encode(image, out_format, source, quality, progressive), _MEDIA_TYPE[out_format])
+
+    def _frame(self, image: Image.Image, actions: List[Any], source: _Source) -> Image.Image:
+        """Run the image actions on one picture (one frame of an animation)."""
+        # auto-orient,1 rotates before anything else: resize,w_100/auto-orient,1 on the 424x333
+        # f.jpg (Orientation 7) gives 100x127 (https://www.alibabacloud.com/help/tc/object-storage-service/latest/auto-rotate).
+        if any(isinstance(step, ops.AutoOrient) and step.enabled for step in actions):
+            image = _orient(image, source.exif)
+        for step in actions:
+            image = self._apply(image, step)
+        return image
 
     def _apply(self, image: Image.Image, step: Any) -> Image.Image:
         if isinstance(step, ops.Resize):
-            return _resize(image, step)
+            return _resize(image, step, gif=self.gif)
         if isinstance(step, ops.Crop):
             return _crop(image, step)
         if isinstance(step, ops.IndexCrop):
@@ -660,6 +681,11 @@ class _Renderer:
     def _image_mark(self, mark: ops.WatermarkImage, main: Tuple[int, int]) -> Image.Image:
         data = self._object(mark.key)
         source = _decode(data, f"watermark image {mark.key!r}")
+        if source.format not in ("jpg", "png", "bmp", "webp", "tiff"):
+            raise RenderError(
+                f"watermark image {mark.key!r} is {source.format}; OSS uses JPG, PNG, BMP, WebP and TIFF "
+                "images as watermarks (https://help.aliyun.com/zh/oss/user-guide/add-watermarks)"
+            )
         image = source.image
         steps = [] if mark.process is None else list(mark.process.steps)
         if any(isinstance(step, ops.AutoOrient) and step.enabled for step in steps):
@@ -681,6 +707,54 @@ class _Renderer:
         if found is None:
             raise RenderError(f"watermark image {key!r} was not supplied: pass objects={{{key!r}: <bytes>}} to render")
         return found
+
+
+def _stays_animated(source: _Source, out_format: str, actions: List[Any]) -> bool:
+    """An animated GIF written as GIF stays animated unless an action makes it static.
+
+    Rotation and percentage resizing make animated GIFs static (rotate and resize pages);
+    Choice: other actions are applied to every frame.
+    """
+    if source.frames < 2 or source.format != "gif" or out_format != "gif":
+        return False
+    for step in actions:
+        if isinstance(step, ops.Rotate):
+            return False
+        if isinstance(step, ops.Resize) and all(
+            value is None for value in (step.width, step.height, step.longer, step.shorter)
+        ):
+            return False
+    return True
+
+
+def _all_frames(source: _Source) -> Tuple[List[Image.Image], List[int]]:
+    frames: List[Image.Image] = []
+    durations: List[int] = []
+    try:
+        for index in range(source.frames):
+            source.opened.seek(index)
+            frames.append(source.opened.convert("RGBA"))
+            durations.append(int(source.opened.info.get("duration", 100)))
+    except Exception as exc:
+        raise RenderError(f"the image cannot be decoded: {exc}", undecodable=True) from None
+    return frames, durations
+
+
+def _encode_animation(frames: List[Image.Image], durations: List[int], source: _Source) -> bytes:
+    buffer = io.BytesIO()
+    try:
+        frames[0].save(
+            buffer,
+            "GIF",
+            save_all=True,
+            append_images=frames[1:],
+            duration=durations,
+            loop=int(source.info.get("loop", 0)),
+            disposal=2,
+        )
+    except Exception as exc:
+        raise RenderError(f"cannot write gif: {exc}") from None
+    return buffer.getvalue()
 
 
 def _paste(base: Image.Image, mark: Image.Image, at: Tuple[int, int]) -> None:

@@ -523,3 +523,41 @@ def test_any_valid_pipeline_renders_or_raises_render_error(pipeline: ImagePipeli
     except RenderError:
         return
     assert result.media_type == "application/json" or size_of(result.data)[0] >= 1
+
+
+# -- animated GIFs -----------------------------------------------------------------------------
+
+
+def animation(frames: int = 4, size: Tuple[int, int] = (40, 30)) -> bytes:
+    pictures = [Image.new("RGB", size, (60 * index, 255 - 60 * index, 0)) for index in range(frames)]
+    buffer = io.BytesIO()
+    pictures[0].save(buffer, "GIF", save_all=True, append_images=pictures[1:], duration=80, loop=0)
+    return buffer.getvalue()
+
+
+def frames_of(data: bytes) -> Tuple[str, Tuple[int, int], int]:
+    with Image.open(io.BytesIO(data)) as image:
+        return str(image.format), (int(image.width), int(image.height)), int(getattr(image, "n_frames", 1))
+
+
+def test_animated_gif_stays_animated() -> None:
+    # Resizing by width/height keeps the animation; rotation and percentage resizing make it static
+    # (rotate page: "the animated GIF image becomes a static GIF image"; resize page on p).
+    gif = animation()
+    assert frames_of(render(gif, "image/resize,w_20")) == ("GIF", (20, 15), 4)
+    assert frames_of(render(gif, "image/crop,w_10,h_10/watermark,text_eA,size_8")) == ("GIF", (10, 10), 4)
+    assert frames_of(render(gif, "image/rotate,90")) == ("GIF", (30, 40), 1)
+    assert frames_of(render(gif, "image/resize,p_50")) == ("GIF", (20, 15), 1)
+    assert frames_of(render(gif, "image/resize,w_20/format,png")) == ("PNG", (20, 15), 1)
+    assert json.loads(render(gif, "image/info"))["FrameCount"] == {"value": "4"}
+
+
+def test_gif_rules() -> None:
+    # GIF images cannot be enlarged, even with limit_0 (resize page); rounded-corners does not support GIF
+    # (rounded-rectangle page); GIF is not a watermark image format (add-watermarks page).
+    gif = animation()
+    assert frames_of(render(gif, "image/resize,w_80,limit_0"))[1] == (40, 30)
+    with pytest.raises(RenderError, match="GIF"):
+        render(gif, "image/rounded-corners,r_5")
+    with pytest.raises(RenderError, match="as watermarks"):
+        render(WHITE, Img.watermark(image=WatermarkImage("a.gif")), objects={"a.gif": gif})
