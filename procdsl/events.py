@@ -260,6 +260,9 @@ def _xml_message(text: str) -> str:
     """The ``<Message>`` of SMQ's XML NotifyContentFormat."""
     import xml.etree.ElementTree as ET  # only for XML-wrapped messages
 
+    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
+        # SMQ never sends a DTD; refusing one keeps entity expansion out of the parser.
+        raise EventError("the XML notification has a DTD, which SMQ notifications never carry")
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:

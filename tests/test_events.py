@@ -126,6 +126,7 @@ def test_a_failed_task() -> None:
         (b"\xff\xfe", "UTF-8"),
         ("<Notification><Nothing/></Notification>", "no <Message>"),
         ("<Notification>", "not well-formed"),
+        ('<!DOCTYPE x [<!ENTITY a "b">]><Notification><Message>&a;</Message></Notification>', "DTD"),
     ],
 )
 def test_bad_messages_raise_event_error_saying_why(message: Any, says: str) -> None:
@@ -145,6 +146,8 @@ def test_wrong_type_is_an_event_error_too() -> None:
     st.one_of(
         st.text(max_size=80),
         st.binary(max_size=80),
+        st.binary(max_size=60).map(base64.b64encode),
+        st.text(max_size=60).map(lambda t: "<Notification><MessageId>1</MessageId><Message>" + t),
         st.recursive(
             st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
             lambda children: (

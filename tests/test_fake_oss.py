@@ -130,3 +130,19 @@ def test_outputs_go_to_the_save_as_bucket_with_variables() -> None:
         client.submit("bkt", "a.mov", Video.convert(format="mp4").save_as("{bucket}-out", "{key}.{autoext}"))
     assert fake.tasks[0].outputs == (("bkt-out", "a.mov.mp4"),)
     assert fake.objects[("bkt-out", "a.mov.mp4")] == b"M"
+
+
+def test_frame_capture_writes_one_object_per_frame_numbered_by_index() -> None:
+    fake = FakeOSS(CREDS, clock=lambda: NOW, pages=2)
+    fake.put_object("media", "clips/a.mp4", b"MP4")
+    with _client(fake) as client:
+        client.submit(
+            "media", "clips/a.mp4", Video.snapshots(format="jpg", count=5).save_as("f/{barename}-{index}.{autoext}")
+        )
+        client.submit(
+            "media", "clips/a.mp4", Video.snapshots(format="png", count=1).save_as("f/{barename}-{index}.{autoext}")
+        )
+    assert [t.outputs for t in fake.tasks] == [
+        (("media", "f/a-1.jpg"), ("media", "f/a-2.jpg")),
+        (("media", "f/a-1.png"),),
+    ]

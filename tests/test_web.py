@@ -8,6 +8,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from procdsl import Image, ImagePipeline, ProcessError, Style, parse
 from procdsl.submit import Client, Credentials
@@ -77,6 +79,23 @@ def test_srcset_over_widths_parses_back_to_the_pipeline_with_each_width() -> Non
     expected = [Image.resize(width=w).format("webp").quality(relative=80) for w in (320, 640, 1280)]
     assert [process_of(url) for url, _ in pairs] == expected
     assert "," not in "".join(url for url, _ in pairs)  # commas are %2C, so the value splits cleanly
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    widths=st.lists(st.integers(1, 16384), min_size=1, max_size=5),
+    key=st.text(min_size=1, max_size=20).filter(lambda k: k[0] not in "/\\"),
+)
+def test_any_widths_and_keys_round_trip(widths: List[int], key: str) -> None:
+    value = srcset(
+        Origin.domain("https://i.example"), key, Image.resize(width=10, height=10, mode="pad"), widths=widths
+    )
+    pairs = candidates(value)
+    assert [d for _, d in pairs] == [f"{w}w" for w in widths]
+    for (url, _), w in zip(pairs, widths):
+        step = process_of(url).steps[0]
+        assert step == Image.resize(width=w, height=w, mode="pad").steps[0]  # square stays square
+        assert unquote(urlsplit(url).path) == "/" + key
 
 
 def test_srcset_adds_a_resize_when_the_pipeline_has_none() -> None:
