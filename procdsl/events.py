@@ -56,6 +56,7 @@ _CONTENT = (
     "Sources",
     "Targets",
 )
+_MAPPINGS = ("extra", "envelope_extra", "content")
 # Fields that only a task's content has: an object with one of them and no "content" is a bare content.
 _CONTENT_MARKERS = ("TaskId", "TaskType", "Status", "StartTime", "ProjectName")
 
@@ -123,6 +124,14 @@ class TaskEvent:
     extra: Mapping[str, Any] = dataclasses.field(hash=False, repr=False)
     envelope_extra: Mapping[str, Any] = dataclasses.field(hash=False, repr=False)
     content: Mapping[str, Any] = dataclasses.field(hash=False, repr=False, compare=False)
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        # Mapping proxies do not pickle: send plain copies and freeze them again on arrival.
+        values = tuple(
+            _thawed(getattr(self, f.name)) if f.name in _MAPPINGS else getattr(self, f.name)
+            for f in dataclasses.fields(self)
+        )
+        return (_rebuild, values)
 
     @property
     def succeeded(self) -> bool:
@@ -237,7 +246,7 @@ def _object(text: str, depth: int) -> Dict[str, Any]:
         return _unwrap(_xml_message(body), depth + 1)
     if not body.startswith("{"):
         try:
-            decoded = base64.b64decode(body, validate=True)
+            decoded = base64.b64decode("".join(body.split()), validate=True)  # line breaks allowed
         except (binascii.Error, ValueError):
             raise EventError(
                 f"a notification message is a JSON object, or one encoded in base64; got {_clip(body)}"
@@ -363,6 +372,23 @@ def _objects(value: object, name: str) -> Tuple[ObjectRef, ...]:
         if ref not in found:
             found.append(ref)
     return tuple(found)
+
+
+def _rebuild(*values: Any) -> TaskEvent:
+    names = [f.name for f in dataclasses.fields(TaskEvent)]
+    fields = dict(zip(names, values))
+    for name in _MAPPINGS:
+        fields[name] = _frozen(fields[name])
+    return TaskEvent(**fields)
+
+
+def _thawed(value: Any) -> Any:
+    """The inverse of ``_frozen``, for pickling."""
+    if isinstance(value, Mapping):
+        return {k: _thawed(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thawed(v) for v in value]
+    return value
 
 
 def _frozen(value: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import pickle
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -66,6 +67,20 @@ def test_events_are_immutable_values() -> None:
     with pytest.raises(TypeError):
         event.extra["ProjectName"] = "x"  # type: ignore[index]
     assert event == parse_event(MEDIA_CONVERT) and hash(event) == hash(parse_event(MEDIA_CONVERT))
+
+
+def test_events_pickle() -> None:
+    event = parse_event(MEDIA_CONVERT)
+    again: TaskEvent = pickle.loads(pickle.dumps(event))
+    assert again == event and again.targets == event.targets and isinstance(again.targets, tuple)
+    assert again.content["Sources"][0]["URI"] == "oss://your-bucket/immtest/test.mp4"
+    with pytest.raises(TypeError):
+        again.content["x"] = 1  # type: ignore[index]
+
+
+def test_base64_with_line_breaks() -> None:
+    wrapped = base64.encodebytes(MEDIA_CONVERT.encode())  # 76-column lines
+    assert b"\n" in wrapped.strip() and parse_event(wrapped) == parse_event(MEDIA_CONVERT)
 
 
 def test_base64_and_bytes_and_dict_forms_read_the_same() -> None:
