@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from typing import List, Tuple
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -198,3 +200,17 @@ def test_window_start() -> None:
     assert window_start(T0, 3600) == T0
     with pytest.raises(ValueError):
         window_start(datetime(2024, 1, 1), 60)
+
+
+def test_layers_web_and_events_need_neither_httpx_nor_the_submit_layer() -> None:
+    code = (
+        "import sys, procdsl\n"
+        "assert 'procdsl.web' not in sys.modules and 'procdsl.events' not in sys.modules\n"
+        "import procdsl.web, procdsl.events\n"
+        "from procdsl.web import Origin, srcset\n"
+        "from procdsl import Image\n"
+        "srcset(Origin.domain('https://i.example'), 'a.jpg', Image.resize(width=1), widths=[1])\n"
+        "bad = [m for m in ('httpx', 'procdsl.submit', 'jinja2', 'django') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
