@@ -3,8 +3,8 @@
 Type checkers read ``@frozen`` as a frozen dataclass (``dataclass_transform``).
 At run time it adds ``__init__`` (unless the class writes its own), ``__eq__``,
 ``__hash__``, ``__repr__``, pickling and a ``__setattr__`` that refuses
-changes, all from the class's annotated fields, with plain functions: no code
-generation, and no ``import dataclasses`` (which pulls in ``inspect``) when
+changes, all from the class's annotated fields (``__init__`` is generated on
+first use, see ``procdsl._codegen``), and no ``import dataclasses`` (which pulls in ``inspect``) when
 procdsl is imported. They are not ``dataclasses`` to the standard library:
 ``dataclasses.replace`` and ``fields`` do not apply; build a new value instead.
 """
@@ -30,23 +30,21 @@ def _fields(cls: type) -> Tuple[str, ...]:
 
 
 def _make_init(cls: type, fields: Tuple[str, ...]) -> Callable[..., None]:
+    """A stub that generates ``cls.__init__(self, <fields>)`` on first use (``procdsl._codegen``)."""
+
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        if len(args) > len(fields):
-            raise TypeError(f"{cls.__name__}() takes {len(fields)} arguments ({len(args)} given)")
-        values = dict(zip(fields, args))
-        for name, value in kwargs.items():
-            if name not in fields:
-                raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {name!r}")
-            if name in values:
-                raise TypeError(f"{cls.__name__}() got multiple values for argument {name!r}")
-            values[name] = value
-        for name in fields:
-            if name not in values:
-                raise TypeError(f"{cls.__name__}() missing required argument {name!r}")
-            object.__setattr__(self, name, values[name])
-        post_init = getattr(self, "__post_init__", None)
-        if post_init is not None:
-            post_init()
+        from ._codegen import compile_method
+
+        # Slots that are not fields (caches such as a stage's ``_wire``) start as None.
+        spare = [slot for k in cls.__mro__ for slot in vars(k).get("__slots__", ()) if slot not in fields]
+        lines = [f"def __init__(self, {', '.join(fields)}):"]
+        lines += [f"    _set(self, {name!r}, {name})" for name in fields]
+        lines += [f"    _set(self, {name!r}, None)" for name in spare]
+        if hasattr(cls, "__post_init__"):
+            lines.append("    self.__post_init__()")
+        init = compile_method(cls, "__init__", "\n".join(lines) + "\n", {"_set": object.__setattr__})
+        type.__setattr__(cls, "__init__", init)
+        init(self, *args, **kwargs)
 
     return __init__
 
