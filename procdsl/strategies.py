@@ -22,7 +22,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from ._codecs import INT_LIMIT, B64Text, Choice, Codec, Flag, Float, HexColor, Int, Resolution
-from ._declare import MessageTask, ObjectTask, Operation, all_operations
+from ._declare import MessageTask, ObjectTask, Operation, Sections, SubSection, all_operations
 from ._operations.sys import Notify, SaveAs
 from ._stages import (
     AsyncJob,
@@ -237,7 +237,6 @@ def processes() -> st.SearchStrategy[Process]:
 
 # -- codecs of the catalogue modules --------------------------------------------------------
 # Imported late: the catalogue modules import the core, never this module.
-from ._operations._media import Sections, SubSection  # noqa: E402
 from ._operations.image import WatermarkImage, WatermarkImageCodec  # noqa: E402
 
 

@@ -10,11 +10,10 @@ chaining them after ``doc/convert`` in one sync stage
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, Literal, Optional, Type
+from typing import ClassVar, Literal, Optional
 
 from .._codecs import B64Text, Choice, Flag, HexColor, Int
-from .._declare import ObjectTask, Operation, param
-from ._media import Section, SectionOwner, SubSection
+from .._declare import ObjectTask, Operation, Section, param, section
 
 __all__ = ["Convert", "DocSource", "DocTarget", "Edit", "Preview", "Snapshot", "Watermark"]
 
@@ -117,22 +116,7 @@ class Watermark(Section):
     font: Optional[str] = param("type", B64Text(what="a font name"), default=None, doc="Font name.")
 
 
-_WATERMARK = SubSection(Watermark)
-_PREVIEW_URL = "https://help.aliyun.com/zh/oss/user-guide/online-object-preview"
-
-
-class _PreviewHead(Operation):
-    family: ClassVar[str] = "doc"
-    action: ClassVar[str] = "preview"
-    register: ClassVar[bool] = False
-
-    # UNCERTAIN (third-party strings only: doc/preview,export_1,print_1,copy_1).
-    allow_export: Optional[bool] = param("export", Flag(), default=None, doc="Allow exporting (download).")
-    allow_print: Optional[bool] = param("print", Flag(), default=None, doc="Allow printing.")
-    allow_copy: Optional[bool] = param("copy", Flag(), default=None, doc="Allow copying text.")
-
-
-class Preview(SectionOwner, _PreviewHead):
+class Preview(Operation):
     """Online document preview (WebOffice), opened through a signed URL (synchronous).
 
     Page: https://help.aliyun.com/zh/oss/user-guide/online-object-preview. The flags and the
@@ -141,20 +125,16 @@ class Preview(SectionOwner, _PreviewHead):
 
     family: ClassVar[str] = "doc"
     action: ClassVar[str] = "preview"
-    doc_url: ClassVar[str] = _PREVIEW_URL
-    subsections: ClassVar[FrozenSet[str]] = frozenset({"watermark"})
-    head: ClassVar[Type[Operation]] = _PreviewHead
+    doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/online-object-preview"
 
-    watermark: Optional[Watermark] = param(None, _WATERMARK, default=None, doc="A text watermark.")
-
-
-class _EditHead(Operation):
-    family: ClassVar[str] = "doc"
-    action: ClassVar[str] = "edit"
-    register: ClassVar[bool] = False
+    # UNCERTAIN (third-party strings only: doc/preview,export_1,print_1,copy_1).
+    allow_export: Optional[bool] = param("export", Flag(), default=None, doc="Allow exporting (download).")
+    allow_print: Optional[bool] = param("print", Flag(), default=None, doc="Allow printing.")
+    allow_copy: Optional[bool] = param("copy", Flag(), default=None, doc="Allow copying text.")
+    watermark: Optional[Watermark] = section(Watermark, default=None, doc="A text watermark.")
 
 
-class Edit(SectionOwner, _EditHead):
+class Edit(Operation):
     """Online document editing (WebOffice), opened through a signed URL (synchronous).
 
     Page: https://help.aliyun.com/zh/oss/user-guide/online-file-editing. No parameter table was
@@ -164,7 +144,5 @@ class Edit(SectionOwner, _EditHead):
     family: ClassVar[str] = "doc"
     action: ClassVar[str] = "edit"
     doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/online-file-editing"
-    subsections: ClassVar[FrozenSet[str]] = frozenset({"watermark"})
-    head: ClassVar[Type[Operation]] = _EditHead
 
-    watermark: Optional[Watermark] = param(None, _WATERMARK, default=None, doc="A text watermark.")
+    watermark: Optional[Watermark] = section(Watermark, default=None, doc="A text watermark.")

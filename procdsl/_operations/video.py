@@ -8,19 +8,16 @@ Async-only for the five jobs: each page's usage notes ("仅支持异步处理"; 
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, Literal, Optional, Tuple, Type
+from typing import ClassVar, Literal, Optional, Tuple
 
 from .._codecs import B64Text, Choice, Flag, Float, Int
-from .._declare import ObjectTask, Operation, Rule, param, requires
+from .._declare import ObjectTask, Operation, Rule, Section, param, requires, sections
 from ..errors import ProcessValueError
 from ._media import (
     MS,
     PixelFormat,
     SampleRate,
     ScaleType,
-    Section,
-    SectionOwner,
-    Sections,
     p_adaptive_orientation,
     p_align,
     p_audio_bitrate,
@@ -305,18 +302,23 @@ class Sur(Clip):
 
 # At most 11 media files in one concatenation (audio-stitching page; IMM CreateMediaConvertTask):
 # the request's object plus at most 10 clips.
-CLIPS = Sections(Pre, Sur, min_items=1, max_items=10)
+MAX_CLIPS = 10
 # IMM: codec copy "is not allowed for merging" (TargetVideo/TargetAudio.Codec).
 ConcatVideoCodec = Literal["h264", "h265", "vp9"]
 ConcatAudioCodec = Literal["aac", "mp3", "flac", "vorbis", "ac3", "opus", "amr"]
 
 
-class _ConcatHead(ObjectTask):
-    """The parameters of ``video/concat`` without its clips (used to parse them)."""
+class Concat(ObjectTask):
+    """Join videos: the head sets the output, ``clips`` are joined in the order given.
+
+    Page: https://help.aliyun.com/zh/oss/user-guide/video-stitching ("拼接顺序按照pre、sur在
+    请求串中的先后顺序"): clips keep their written order, ``Pre`` ones before the
+    request's object and ``Sur`` ones after it.
+    """
 
     family: ClassVar[str] = "video"
     action: ClassVar[str] = "concat"
-    register: ClassVar[bool] = False
+    doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/video-stitching"
 
     # Order reproduces the SDK sample: ss_0,f_mp4,vcodec_h264,fps_25,vb_1000000,acodec_aac,
     # ab_96000,ar_48000,ac_2,align_1.
@@ -345,23 +347,9 @@ class _ConcatHead(ObjectTask):
     sample_rate_policy: Optional[Literal[0, 1, 2]] = p_sample_rate_policy()
     channels: Optional[int] = p_channels()
     align: Optional[int] = p_align()
-
-
-class Concat(SectionOwner, _ConcatHead):
-    """Join videos: the head sets the output, ``clips`` are joined in the order given.
-
-    Page: https://help.aliyun.com/zh/oss/user-guide/video-stitching ("拼接顺序按照pre、sur在
-    请求串中的先后顺序"): clips keep their written order, ``Pre`` ones before the
-    request's object and ``Sur`` ones after it.
-    """
-
-    family: ClassVar[str] = "video"
-    action: ClassVar[str] = "concat"
-    doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/video-stitching"
-    subsections: ClassVar[FrozenSet[str]] = frozenset({"pre", "sur"})
-    head: ClassVar[Type[Operation]] = _ConcatHead
-
-    clips: Tuple[Clip, ...] = param(None, CLIPS, doc="Clips (Pre/Sur) in order; 1 to 10.")
+    clips: Tuple[Clip, ...] = sections(
+        Pre, Sur, min_items=1, max_items=MAX_CLIPS, doc="Clips (Pre/Sur) in order; 1 to 10."
+    )
 
 
 # -- synchronous ----------------------------------------------------------------------------
