@@ -8,7 +8,8 @@ to any error (see ``spec.Param``).
 Text that could hold a separator (object keys, bucket and topic names,
 watermark text, fonts) is URL-safe base64 of UTF-8 without padding on output;
 input may be padded and may use the standard alphabet (the .NET and PHP SDK
-samples send ``+/`` and ``=``; see grammar/media.md Part 1 §2.1 and Part 2 §14).
+samples send ``+/`` and ``=``; the PHP one is on
+https://help.aliyun.com/zh/oss/developer-reference/asynchronous-processing-using-oss-sdk-for-php-v2).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import base64
 import binascii
 import math
 import re
-from typing import Any, Generic, Sequence, TypeVar, get_args
+from typing import Any, Generic, TypeVar, get_args
 
 __all__ = [
     "B64Text",
@@ -410,8 +411,3 @@ class Resolution(Codec[str]):
 
     def spec(self) -> dict[str, Any]:
         return {"type": "resolution", "min": self.lo, "max": self.hi, "even": self.even, "one_side": self.one_side}
-
-
-def literal_values(alias: Any) -> Sequence[Any]:
-    """The values of a ``Literal`` alias (for docs and strategies)."""
-    return get_args(alias)

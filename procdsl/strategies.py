@@ -168,9 +168,6 @@ def _operation(draw: st.DrawFn, cls: Type[Operation]) -> Operation:
 
 def operations(cls: Type[Operation]) -> st.SearchStrategy[Operation]:
     """Valid instances of one operation class (cross-parameter rules respected)."""
-    custom = getattr(cls, "hypothesis_strategy", None)
-    if custom is not None:
-        return custom()  # type: ignore[no-any-return]
     return _operation(cls)
 
 
@@ -265,7 +262,5 @@ def _watermark_images(codec: WatermarkImageCodec) -> st.SearchStrategy[Watermark
         image.AutoOrient,
     ]
     steps = st.sampled_from(preprocess).flatmap(_operation)
-    pipelines = st.lists(steps, min_size=1, max_size=3).map(
-        lambda ops: ImagePipeline(cast("Tuple[ImageStep, ...]", tuple(ops)))
-    )
+    pipelines = st.lists(steps, min_size=1, max_size=3).map(tuple)
     return st.builds(WatermarkImage, keys, st.none() | pipelines)

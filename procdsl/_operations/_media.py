@@ -6,7 +6,7 @@ wire name, codec, range and doc page is written once here and placed in each
 operation's field list (the field order there is that operation's canonical
 order). Units: times are milliseconds, bit rates bit/s.
 
-Pages (media.md Part 2/3 cite them):
+Pages:
 - transcoding: https://help.aliyun.com/zh/oss/user-guide/video-transcoding
 - IMM fields behind the keys: https://help.aliyun.com/zh/imm/developer-reference/api-imm-2020-09-30-createmediaconverttask
 """
@@ -36,9 +36,9 @@ TRANSCODE_URL = "https://help.aliyun.com/zh/oss/user-guide/video-transcoding"
 
 # Audio containers of the video-transcoding page.
 AudioContainer = Literal["mp3", "aac", "flac", "oga", "ac3", "opus", "amr"]
-# The page lists h264/h265; copy and vp9 are IMM TargetVideo.Codec values (Part 3 §1).
+# The page lists h264/h265; copy and vp9 are IMM TargetVideo.Codec values (IMM page above).
 VideoCodec = Literal["h264", "h265", "vp9", "copy"]
-# IMM TargetAudio.Codec (Part 3 §1); the OSS page shows aac and mp3 in use.
+# IMM TargetAudio.Codec (IMM page above); the OSS page shows aac and mp3 in use.
 AudioCodec = Literal["aac", "mp3", "flac", "vorbis", "ac3", "opus", "amr", "copy"]
 # Complete list on the video-transcoding page; yuva420p is IMM-only (vp9), kept permissively.
 PixelFormat = Literal["yuv420p", "yuv420p10le", "yuv422p", "yuv422p10le", "yuv444p", "yuv444p10le", "yuva420p"]
@@ -48,7 +48,7 @@ ScaleType = Literal["crop", "stretch", "fill", "fit"]
 SampleRate = Literal[8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000]
 # fpsopt values are on the transcoding page: 0 always the target, 1 the source value when
 # it is lower, 2 fail when it is lower. The other *opt keys follow the same IMM
-# fixed/adaptive/fall option (Part 3 §1); their 0/1/2 spelling is UNCERTAIN.
+# fixed/adaptive/fall option (IMM page above); their 0/1/2 spelling is UNCERTAIN.
 Policy = Literal[0, 1, 2]
 
 
@@ -171,7 +171,7 @@ def p_audio_codec(values: Any = AudioCodec) -> Any:
 
 
 def p_audio_bitrate() -> Any:
-    # IMM TargetAudio.Bitrate: 1000 to 10000000 bit/s (Part 3 §1).
+    # IMM TargetAudio.Bitrate: 1000 to 10000000 bit/s (https://help.aliyun.com/zh/imm/developer-reference/api-imm-2020-09-30-createmediaconverttask).
     return param(
         "ab", Int(1000, 10_000_000, unit="bit/s"), default=None, doc="Audio bit rate (IMM: excludes aq; not enforced)."
     )

@@ -2,7 +2,8 @@
 
 Pages: https://www.alibabacloud.com/help/tc/oss/user-guide/audio-transcoding (table read
 to ``ar``), https://help.aliyun.com/zh/oss/user-guide/audio-stitching (read to ``o``).
-Both jobs are async only; the keys after ``ar`` follow IMM TargetAudio (media.md Part 3 §6-7).
+Both jobs are async only; the keys after ``ar`` follow IMM TargetAudio
+(https://help.aliyun.com/zh/imm/developer-reference/api-imm-2020-09-30-createmediaconverttask).
 """
 
 from __future__ import annotations

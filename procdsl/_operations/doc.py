@@ -1,7 +1,7 @@
 """Document processing (``doc/``), backed by IMM.
 
 ``doc/convert`` page: https://help.aliyun.com/zh/oss/user-guide/document-conversion
-(full parameter table: exactly ``target``, ``source``, ``pages``; media.md Part 3 §8).
+(its full parameter table has exactly ``target``, ``source``, ``pages``).
 Synchronous ``doc/snapshot``, ``doc/preview`` and ``doc/edit`` are listed on
 https://help.aliyun.com/en/oss/user-guide/synchronous-processing, which also documents
 chaining them after ``doc/convert`` in one sync stage
@@ -102,7 +102,8 @@ class Watermark(Section):
     """A text watermark over a previewed or edited document: ``/watermark,text_…``.
 
     UNCERTAIN: no OSS parameter table was reachable; keys and ranges follow third-party
-    templates (media.md Part 2 §11): text (base64), size, t (opacity 0-100), color,
+    templates such as ``doc/preview,export_0,print_0,copy_0/watermark,text_…,color_#FFFFFF,rotate_156,size_30,t_60``:
+    text (base64), size, t (opacity 0-100), color,
     rotate (0-360), type (font, base64).
     """
 
@@ -120,7 +121,7 @@ class Preview(Operation):
     """Online document preview (WebOffice), opened through a signed URL (synchronous).
 
     Page: https://help.aliyun.com/zh/oss/user-guide/online-object-preview. The flags and the
-    ``/watermark`` segment are UNCERTAIN (media.md Part 2 §11).
+    ``/watermark`` segment are UNCERTAIN: no OSS page documents them; third-party strings only.
     """
 
     family: ClassVar[str] = "doc"

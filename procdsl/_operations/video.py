@@ -3,7 +3,7 @@
 Asynchronous (``x-oss-async-process``, each needs a save-as): ``convert``,
 ``snapshots``, ``sprite``, ``animation``, ``concat``. Synchronous
 (``x-oss-process``): ``snapshot`` (one frame) and ``info``.
-Async-only for the five jobs: each page's usage notes ("仅支持异步处理"; media.md Part 2 §1).
+Async-only for the five jobs: each page's usage notes ("仅支持异步处理").
 """
 
 from __future__ import annotations
@@ -66,7 +66,8 @@ SpriteMode = Literal["inter", "key", "avg", "dhash"]
 
 # Not enforced, on purpose: IMM (which runs these tasks) documents that each *opt policy needs
 # its base value and that vb/crf and ab/aq exclude each other (TargetVideo/TargetAudio models,
-# media.md Part 3 §1), but no OSS page says whether OSS rejects or ignores such strings, so
+# https://help.aliyun.com/zh/imm/developer-reference/api-imm-2020-09-30-createmediaconverttask),
+# but no OSS page says whether OSS rejects or ignores such strings, so
 # procdsl accepts them rather than refuse a real one. The parameters' notes say so.
 
 
