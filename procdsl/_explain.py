@@ -15,7 +15,7 @@ doc/convert,target_pdf|sys/saveas,o_b3V0LnBkZg
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import json
 import warnings
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
@@ -36,6 +36,7 @@ from ._stages import (
     SyncJob,
     SyncProcess,
 )
+from ._values import as_dict, frozen
 from .errors import ProcessError, SaveAsKeyWarning
 
 __all__ = [
@@ -52,7 +53,7 @@ SYNC_HEADER = "x-oss-process"
 ASYNC_HEADER = "x-oss-async-process"
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class ParamExplanation:
     """One parameter: set on the wire, or left to its documented server default."""
 
@@ -77,7 +78,7 @@ class ParamExplanation:
     parts: Tuple[OperationExplanation, ...] = ()
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class OperationExplanation:
     """One operation (``family/action``) with its parameters."""
 
@@ -92,7 +93,7 @@ class OperationExplanation:
     known: bool = True
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class StageExplanation:
     """A part of the string separated by ``|``: the processing, or the ``sys`` stage."""
 
@@ -102,7 +103,7 @@ class StageExplanation:
     operations: Tuple[OperationExplanation, ...]
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class Explanation:
     """Everything ``explain`` found: stages, how to send the string, warnings."""
 
@@ -123,7 +124,7 @@ class Explanation:
 
     def as_dict(self) -> Dict[str, Any]:
         """A JSON-able dict (``procdsl explain --json``)."""
-        return dataclasses.asdict(self)
+        return as_dict(self)  # type: ignore[no-any-return]
 
     def to_json(self, *, indent: Optional[int] = 2) -> str:
         return json.dumps(self.as_dict(), indent=indent, ensure_ascii=False, default=_json_default)
@@ -335,68 +336,100 @@ def _sys_stage(save: Optional[SaveAs], notify: Optional[Notify]) -> StageExplana
     return StageExplanation("sys", wire, text[:1].upper() + text[1:] + ".", tuple(_explain_op(op) for op in ops))
 
 
-def _stages(value: Process) -> Tuple[Tuple[StageExplanation, ...], List[str], str, str]:
-    """``(stages, warnings, header, how to send)`` for a stage value."""
-    warn: List[str] = []
-    if isinstance(value, ImagePipeline):
-        stage = StageExplanation(
-            "image pipeline",
-            value.to_wire(),
-            f"{len(value.steps)} image action(s), applied left to right.",
-            tuple(_explain_op(op) for op in value.steps),
-        )
-        return (stage,), warn, SYNC_HEADER, "synchronous; a GET URL parameter, or POST with a save-as"
-    if isinstance(value, Style):
-        stage = StageExplanation("style", value.to_wire(), f"The image style {value.name!r} stored on the bucket.", ())
-        return (stage,), warn, SYNC_HEADER, "synchronous; a GET URL parameter, or POST with a save-as"
-    if isinstance(value, SyncProcess):
-        stage = StageExplanation(
-            "process",
-            value.to_wire(),
-            f"{len(value.ops)} {value.ops[0].family} operation(s), applied left to right.",
-            tuple(_explain_op(op) for op in value.ops),
-        )
-        return (stage,), warn, SYNC_HEADER, "synchronous; a GET URL parameter, or POST with a save-as"
-    if isinstance(value, IfStatus404):
-        inner, warn, _, _ = _stages(value.process)
-        stage = StageExplanation(
-            "conditional",
-            value.to_wire(),
-            "Runs the process only when the object does not exist yet (HTTP 404), then serves the result.",
-            inner[0].operations,
-        )
-        return (stage,), warn, SYNC_HEADER, "synchronous; a GET URL parameter (no save-as)"
-    if isinstance(value, SyncJob):
-        inner, warn, _, _ = _stages(value.source)
-        last: Optional[AnyOperation] = value.source.steps[-1] if isinstance(value.source, ImagePipeline) else None
-        if isinstance(value.source, SyncProcess):
-            last = value.source.ops[-1]
-        _key_warning(last, value.save, warn)
-        return (
-            (*inner, _sys_stage(value.save, None)),
-            warn,
-            SYNC_HEADER,
-            "synchronous, saved as an object (POST ?x-oss-process, ProcessObject)",
-        )
-    if isinstance(value, AsyncOperation):
-        stage = StageExplanation(
-            "asynchronous operation", value.to_wire(), "Runs as a background task.", (_explain_op(value.op),)
-        )
-        warn.append("an asynchronous operation needs |sys/saveas,o_… before it can be sent")
-        return (stage,), warn, ASYNC_HEADER, "incomplete asynchronous job (add a save-as)"
-    if isinstance(value, NotifyOperation):
-        stage = StageExplanation(
-            "asynchronous operation",
-            value.to_wire(),
-            "Runs as a background task; the result arrives only in the notification.",
-            (_explain_op(value.op),),
-        )
-        warn.append("this operation delivers its result by notification: add |sys/notify,topic_…")
-        return (stage,), warn, ASYNC_HEADER, "incomplete asynchronous job (add a notify)"
-    assert isinstance(value, AsyncJob)
+_Found = Tuple[Tuple[StageExplanation, ...], List[str], str, str]
+_GET_OR_POST = "synchronous; a GET URL parameter, or POST with a save-as"
+
+
+@functools.singledispatch
+def _stages(value: Process) -> _Found:
+    """``(stages, warnings, header, how to send)`` for a stage value; one function per stage type."""
+    raise TypeError(f"not a process value: {value!r}")
+
+
+@_stages.register(ImagePipeline)
+def _pipeline_stages(value: ImagePipeline) -> _Found:
+    stage = StageExplanation(
+        "image pipeline",
+        value.to_wire(),
+        f"{len(value.steps)} image action(s), applied left to right.",
+        tuple(_explain_op(op) for op in value.steps),
+    )
+    return (stage,), [], SYNC_HEADER, _GET_OR_POST
+
+
+@_stages.register(Style)
+def _style_stages(value: Style) -> _Found:
+    stage = StageExplanation("style", value.to_wire(), f"The image style {value.name!r} stored on the bucket.", ())
+    return (stage,), [], SYNC_HEADER, _GET_OR_POST
+
+
+@_stages.register(SyncProcess)
+def _process_stages(value: SyncProcess) -> _Found:
+    stage = StageExplanation(
+        "process",
+        value.to_wire(),
+        f"{len(value.ops)} {value.ops[0].family} operation(s), applied left to right.",
+        tuple(_explain_op(op) for op in value.ops),
+    )
+    return (stage,), [], SYNC_HEADER, _GET_OR_POST
+
+
+@_stages.register(IfStatus404)
+def _conditional_stages(value: IfStatus404) -> _Found:
+    inner, warn, _, _ = _stages(value.process)
+    stage = StageExplanation(
+        "conditional",
+        value.to_wire(),
+        "Runs the process only when the object does not exist yet (HTTP 404), then serves the result.",
+        inner[0].operations,
+    )
+    return (stage,), warn, SYNC_HEADER, "synchronous; a GET URL parameter (no save-as)"
+
+
+@_stages.register(SyncJob)
+def _sync_job_stages(value: SyncJob) -> _Found:
+    inner, warn, _, _ = _stages(value.source)
+    last: Optional[AnyOperation] = None
+    if isinstance(value.source, ImagePipeline):
+        last = value.source.steps[-1]
+    elif isinstance(value.source, SyncProcess):
+        last = value.source.ops[-1]
+    _key_warning(last, value.save, warn)
+    return (
+        (*inner, _sys_stage(value.save, None)),
+        warn,
+        SYNC_HEADER,
+        "synchronous, saved as an object (POST ?x-oss-process, ProcessObject)",
+    )
+
+
+@_stages.register(AsyncOperation)
+def _async_operation_stages(value: AsyncOperation) -> _Found:
+    stage = StageExplanation(
+        "asynchronous operation", value.to_wire(), "Runs as a background task.", (_explain_op(value.op),)
+    )
+    warn = ["an asynchronous operation needs |sys/saveas,o_… before it can be sent"]
+    return (stage,), warn, ASYNC_HEADER, "incomplete asynchronous job (add a save-as)"
+
+
+@_stages.register(NotifyOperation)
+def _notify_operation_stages(value: NotifyOperation) -> _Found:
+    stage = StageExplanation(
+        "asynchronous operation",
+        value.to_wire(),
+        "Runs as a background task; the result arrives only in the notification.",
+        (_explain_op(value.op),),
+    )
+    warn = ["this operation delivers its result by notification: add |sys/notify,topic_…"]
+    return (stage,), warn, ASYNC_HEADER, "incomplete asynchronous job (add a notify)"
+
+
+@_stages.register(AsyncJob)
+def _async_job_stages(value: AsyncJob) -> _Found:
     main = StageExplanation(
         "asynchronous operation", value.op.to_wire(), "Runs as a background task.", (_explain_op(value.op),)
     )
+    warn: List[str] = []
     _key_warning(value.op, value.save, warn)
     return (
         (main, _sys_stage(value.save, value.notification)),

@@ -7,8 +7,9 @@ operation constructors when the fluent form would not rebuild an equal value.
 
 from __future__ import annotations
 
+import functools
 import warnings
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from ._declare import Operation
 from ._operations.sys import Notify, SaveAs
@@ -116,41 +117,64 @@ class _Code:
     def stage(self, value: Process) -> List[str]:
         if not self.fluent:
             return [self.plain(value)]
-        if isinstance(value, ImagePipeline):
-            first, *rest = value.steps
-            entry = self.entry(first, "image")
-            if entry:
-                parts = [f"{self.need('procdsl', entry[0])}.{entry[1]}({self.args(first)})"]
-            else:
-                parts = [f"{self.need('procdsl', 'ImagePipeline')}(({self.op(first)},))"]
-            for op in rest:
-                entry = self.entry(op, "image")
-                parts.append(f".{entry[1]}({self.args(op)})" if entry else f".then({self.op(op)})")
-            return parts
-        if isinstance(value, Style):
-            return [f"{self.need('procdsl', 'Style')}({_str(value.name)})"]
-        if isinstance(value, SyncProcess):
-            head, *tail = value.ops
-            entry = self.entry(head, "sync")
-            if entry:
-                parts = [f"{self.need('procdsl', entry[0])}.{entry[1]}({self.args(head)})"]
-            else:
-                parts = [f"{self.need('procdsl', 'SyncProcess')}(({self.op(head)},))"]
-            parts.extend(f".then({self.op(op)})" for op in tail)
-            return parts
-        if isinstance(value, IfStatus404):
-            ops = value.process.ops
-            entry = self.entry(ops[0], "if_missing") if len(ops) == 1 else None
-            if entry:
-                return [f"{self.need('procdsl', entry[0])}.{entry[1]}({self.args(ops[0])})"]
-            return [self.plain(value)]
-        if isinstance(value, SyncJob):
-            return [*self.stage(value.source), self.save(value.save)]
-        if isinstance(value, AsyncOperation):
-            return [self.lone(value.op, "async", "AsyncOperation")]
-        if isinstance(value, NotifyOperation):
-            return [self.lone(value.op, "notify", "NotifyOperation")]
-        assert isinstance(value, AsyncJob)
+        return self.fluent_stage(value)
+
+    # One method per stage type, for the fluent form and for the constructor form.
+    @functools.singledispatchmethod
+    def fluent_stage(self, value: Process) -> List[str]:
+        """The fluent form as a chain of parts: ``["Doc.convert(...)", ".save_as(...)"]``."""
+        raise TypeError(f"not a process value: {value!r}")
+
+    @fluent_stage.register(ImagePipeline)
+    def _(self, value: ImagePipeline) -> List[str]:
+        first, *rest = value.steps
+        entry = self.entry(first, "image")
+        if entry:
+            parts = [f"{self.need('procdsl', entry[0])}.{entry[1]}({self.args(first)})"]
+        else:
+            parts = [f"{self.need('procdsl', 'ImagePipeline')}(({self.op(first)},))"]
+        for op in rest:
+            entry = self.entry(op, "image")
+            parts.append(f".{entry[1]}({self.args(op)})" if entry else f".then({self.op(op)})")
+        return parts
+
+    @fluent_stage.register(Style)
+    def _(self, value: Style) -> List[str]:
+        return [f"{self.need('procdsl', 'Style')}({_str(value.name)})"]
+
+    @fluent_stage.register(SyncProcess)
+    def _(self, value: SyncProcess) -> List[str]:
+        head, *tail = value.ops
+        entry = self.entry(head, "sync")
+        if entry:
+            parts = [f"{self.need('procdsl', entry[0])}.{entry[1]}({self.args(head)})"]
+        else:
+            parts = [f"{self.need('procdsl', 'SyncProcess')}(({self.op(head)},))"]
+        parts.extend(f".then({self.op(op)})" for op in tail)
+        return parts
+
+    @fluent_stage.register(IfStatus404)
+    def _(self, value: IfStatus404) -> List[str]:
+        ops = value.process.ops
+        entry = self.entry(ops[0], "if_missing") if len(ops) == 1 else None
+        if entry:
+            return [f"{self.need('procdsl', entry[0])}.{entry[1]}({self.args(ops[0])})"]
+        return [self.plain(value)]
+
+    @fluent_stage.register(SyncJob)
+    def _(self, value: SyncJob) -> List[str]:
+        return [*self.stage(value.source), self.save(value.save)]
+
+    @fluent_stage.register(AsyncOperation)
+    def _(self, value: AsyncOperation) -> List[str]:
+        return [self.lone(value.op, "async", "AsyncOperation")]
+
+    @fluent_stage.register(NotifyOperation)
+    def _(self, value: NotifyOperation) -> List[str]:
+        return [self.lone(value.op, "notify", "NotifyOperation")]
+
+    @fluent_stage.register(AsyncJob)
+    def _(self, value: AsyncJob) -> List[str]:
         if value.save is None:
             parts = [self.lone(value.op, "notify", "NotifyOperation")]
         else:
@@ -168,21 +192,45 @@ class _Code:
 
     def plain(self, value: Process) -> str:
         """The constructor form: stage classes around operation classes."""
-        kind = self.need("procdsl", type(value).__name__)
-        if isinstance(value, (ImagePipeline, SyncProcess)):
-            ops = value.steps if isinstance(value, ImagePipeline) else value.ops
-            return f"{kind}(({''.join(self.op(op) + ', ' for op in ops).rstrip()}))"
-        if isinstance(value, Style):
-            return f"{kind}({_str(value.name)})"
-        if isinstance(value, IfStatus404):
-            return f"{kind}({self.plain(value.process)})"
-        if isinstance(value, SyncJob):
-            return f"{kind}({self.plain(value.source)}, {self.op(value.save)})"
-        if isinstance(value, (AsyncOperation, NotifyOperation)):
-            return f"{kind}({self.op(value.op)})"
+        return f"{self.need('procdsl', type(value).__name__)}({self.plain_args(value)})"
+
+    @functools.singledispatchmethod
+    def plain_args(self, value: Process) -> str:
+        raise TypeError(f"not a process value: {value!r}")
+
+    @plain_args.register(ImagePipeline)
+    def _(self, value: ImagePipeline) -> str:
+        return self.op_tuple(value.steps)
+
+    @plain_args.register(SyncProcess)
+    def _(self, value: SyncProcess) -> str:
+        return self.op_tuple(value.ops)
+
+    @plain_args.register(Style)
+    def _(self, value: Style) -> str:
+        return _str(value.name)
+
+    @plain_args.register(IfStatus404)
+    def _(self, value: IfStatus404) -> str:
+        return self.plain(value.process)
+
+    @plain_args.register(SyncJob)
+    def _(self, value: SyncJob) -> str:
+        return f"{self.plain(value.source)}, {self.op(value.save)}"
+
+    @plain_args.register(AsyncOperation)
+    @plain_args.register(NotifyOperation)
+    def _(self, value: Union[AsyncOperation, NotifyOperation]) -> str:
+        return self.op(value.op)
+
+    @plain_args.register(AsyncJob)
+    def _(self, value: AsyncJob) -> str:
         save = "None" if value.save is None else self.op(value.save)
         notify = "" if value.notification is None else f", {self.op(value.notification)}"
-        return f"{kind}({self.op(value.op)}, {save}{notify})"
+        return f"{self.op(value.op)}, {save}{notify}"
+
+    def op_tuple(self, ops: Tuple[AnyOperation, ...]) -> str:
+        return f"({''.join(self.op(op) + ', ' for op in ops).rstrip()})"
 
     def save(self, save: SaveAs) -> str:
         if save.bucket is None:

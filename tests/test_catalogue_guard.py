@@ -238,6 +238,22 @@ def all_problems(modules: Sequence[types.ModuleType]) -> List[str]:
     return problems
 
 
+def collision_problems(modules: Sequence[types.ModuleType]) -> List[str]:
+    """One public name, one thing: no two public modules export different objects as one name."""
+    seen: Dict[str, Tuple[str, Any]] = {}
+    problems = []
+    for module in modules:
+        for name in getattr(module, "__all__", ()):
+            value = getattr(module, name)
+            first = seen.setdefault(name, (module.__name__, value))
+            if first[1] is not value:
+                problems.append(
+                    f"{_file(module)}: {module.__name__}.{name} and {first[0]}.{name} are different things; "
+                    "rename one of them"
+                )
+    return problems
+
+
 # -- the catalogue passes ------------------------------------------------------------------------
 def test_every_annotation_agrees_with_its_codec() -> None:
     assert annotation_problems(_sections_of(all_operations())) == []
@@ -253,6 +269,10 @@ def test_every_codec_has_a_strategy() -> None:
 
 def test_public_modules_have_a_sorted_complete_all() -> None:
     assert all_problems([importlib.import_module(name) for name in PUBLIC_MODULES]) == []
+
+
+def test_no_two_public_names_collide() -> None:
+    assert collision_problems([importlib.import_module(name) for name in PUBLIC_MODULES]) == []
 
 
 def test_the_catalogue_is_what_the_modules_declare() -> None:
@@ -377,6 +397,17 @@ def test_guard_reports_an_unsorted_or_incomplete_all() -> None:
     module.__all__ = ["Zebra"]  # type: ignore[attr-defined]
     assert all_problems([module]) == [
         "procdsl/guard_module.py: public name 'public' is missing from __all__; add it (or rename it _public)"
+    ]
+
+
+def test_guard_reports_two_public_names_for_different_things() -> None:
+    first, second = types.ModuleType("procdsl.one"), types.ModuleType("procdsl.two")
+    first.__file__, second.__file__ = "/repo/procdsl/one.py", "/repo/procdsl/two.py"
+    first.Operation, second.Operation = Operation, object  # type: ignore[attr-defined]
+    first.__all__ = second.__all__ = ["Operation"]  # type: ignore[attr-defined]
+    assert collision_problems([first, first]) == []
+    assert collision_problems([first, second]) == [
+        "procdsl/two.py: procdsl.two.Operation and procdsl.one.Operation are different things; rename one of them"
     ]
 
 

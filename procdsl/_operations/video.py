@@ -61,7 +61,7 @@ __all__ = [
 ConvertFormat = Literal[
     "mp4", "mkv", "mov", "asf", "avi", "mxf", "ts", "flv", "webm", "mp3", "aac", "flac", "oga", "ac3", "opus", "amr"
 ]  # fmt: skip
-ImageFormat = Literal["jpg", "png"]
+FrameFormat = Literal["jpg", "png"]
 SpriteMode = Literal["inter", "key", "avg", "dhash"]
 
 # Not enforced, on purpose: IMM (which runs these tasks) documents that each *opt policy needs
@@ -143,7 +143,7 @@ class Snapshots(ObjectTask):
 
     # Order reproduces the PHP doc string video/snapshots,f_jpg,w_100,h_100,scaletype_crop,inter_10000.
     start: Optional[int] = p_start()
-    format: ImageFormat = param("f", Choice(ImageFormat), doc="Image format.")
+    format: FrameFormat = param("f", Choice(FrameFormat), doc="Image format.")
     mode: Optional[SpriteMode] = param(
         "m",
         Choice(SpriteMode),
@@ -194,7 +194,7 @@ class Sprite(ObjectTask):
 
     # Order reproduces the doc example video/sprite,f_jpg,sw_100,sh_100,inter_10000,tw_10,th_10,pad_0,margin_0.
     start: Optional[int] = p_start()
-    format: ImageFormat = param("f", Choice(ImageFormat), doc="Sprite format; at most 16384x16384 px.")
+    format: FrameFormat = param("f", Choice(FrameFormat), doc="Sprite format; at most 16384x16384 px.")
     mode: Optional[SpriteMode] = param(
         "m",
         Choice(SpriteMode),
@@ -370,7 +370,7 @@ class Snapshot(Operation):
     time: Optional[int] = param(
         "t", MS, default=None, doc="Position in ms; past the end gives the last frame; 0 is the thumbnail."
     )
-    format: Optional[ImageFormat] = param("f", Choice(ImageFormat), default=None, doc="Image format.")
+    format: Optional[FrameFormat] = param("f", Choice(FrameFormat), default=None, doc="Image format.")
     width: Optional[int] = param(
         "w", Int(0, None), default=None, doc="Width px, up to the video's; 0 keeps the proportion."
     )
