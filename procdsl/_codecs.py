@@ -337,7 +337,17 @@ _HEX = re.compile(r"[0-9A-Fa-f]{6}")
 _HASH_HEX = re.compile(r"#?[0-9A-Fa-f]{6}")
 
 
-class HexColor(Codec[str]):
+class _Verbatim(Codec[str]):
+    """A text value that is written as it is: reading it is checking it."""
+
+    def encode(self, value: str) -> str:
+        return value
+
+    def decode(self, text: str) -> str:
+        return self.check(text)
+
+
+class HexColor(_Verbatim):
     """An ``RRGGBB`` colour; case is kept as written.
 
     Image pages write it without ``#``; with ``hash_prefix`` an optional leading ``#``
@@ -355,12 +365,6 @@ class HexColor(Codec[str]):
             raise CodecError(f"must be {self.describe()}, such as FF0000")
         return value
 
-    def encode(self, value: str) -> str:
-        return value
-
-    def decode(self, text: str) -> str:
-        return self.check(text)
-
     def describe(self) -> str:
         if self.hash_prefix:
             return "a hex colour RRGGBB, optionally written #RRGGBB"
@@ -373,7 +377,7 @@ class HexColor(Codec[str]):
 _RES = re.compile(r"([0-9]*)x([0-9]*)")
 
 
-class Resolution(Codec[str]):
+class Resolution(_Verbatim):
     """``WxH`` with sides in ``[lo, hi]``; ``one_side`` allows ``640x`` or ``x360``."""
 
     kind = "resolution"
@@ -397,12 +401,6 @@ class Resolution(Codec[str]):
             if str(number) != side or not self.lo <= number <= self.hi or (self.even and number % 2):
                 raise CodecError(f"must be {self.describe()}")
         return value
-
-    def encode(self, value: str) -> str:
-        return value
-
-    def decode(self, text: str) -> str:
-        return self.check(text)
 
     def describe(self) -> str:
         even = " even" if self.even else ""

@@ -80,7 +80,7 @@ _MISSING: Any = object()
 
 @frozen
 class Param:
-    """One parameter's wire metadata; ``name`` is filled in by the metaclass."""
+    """One parameter's wire metadata, made by ``param()``; ``name`` is filled in by the metaclass."""
 
     __slots__ = ("codec", "default", "doc", "key", "kw_only", "name", "note", "server_default")
     key: Optional[str]
@@ -93,29 +93,6 @@ class Param:
     note: str
     kw_only: bool
     name: str
-
-    def __init__(
-        self,
-        key: Optional[str],
-        codec: Codec[Any],
-        default: Any = _MISSING,
-        doc: str = "",
-        server_default: Optional[str] = None,
-        note: str = "",
-        kw_only: bool = True,
-        name: str = "",
-    ) -> None:
-        for field, value in (
-            ("key", key),
-            ("codec", codec),
-            ("default", default),
-            ("doc", doc),
-            ("server_default", server_default),
-            ("note", note),
-            ("kw_only", kw_only),
-            ("name", name),
-        ):
-            object.__setattr__(self, field, value)
 
     def _named(self, name: str) -> Param:
         return Param(self.key, self.codec, self.default, self.doc, self.server_default, self.note, self.kw_only, name)
@@ -149,18 +126,20 @@ def param(
 
     Give ``default=None`` for an optional parameter; leave it out for a required one.
     """
-    return Param(key, codec, default, doc, server_default, note, kw_only)
+    return Param(key, codec, default, doc, server_default, note, kw_only, "")
 
 
+@frozen
 class Rule:
     """A rule between parameters, checked at construction and described in docs."""
 
-    def __init__(self, text: str, check: Callable[[Mapping[str, Any]], bool]) -> None:
-        self.text = text
-        self._check = check
+    __slots__ = ("check", "text")
+    text: str
+    #: True when the values (``name -> value``, unset ones absent or None) keep the rule.
+    check: Callable[[Mapping[str, Any]], bool]
 
     def holds(self, values: Mapping[str, Any]) -> bool:
-        return self._check(values)
+        return self.check(values)
 
     def __repr__(self) -> str:
         return f"Rule({self.text!r})"
@@ -289,12 +268,12 @@ def sections(
     *types: Type[Section], min_items: int, max_items: int, default: Any = _MISSING, doc: str = "", note: str = ""
 ) -> Any:
     """Declare a field of ``/name,…`` segments of the given ``Section`` types, kept in written order."""
-    return Param(None, Sections(*types, min_items=min_items, max_items=max_items), default, doc, None, note)
+    return Param(None, Sections(*types, min_items=min_items, max_items=max_items), default, doc, None, note, True, "")
 
 
 def section(type_: Type[Section], *, default: Any = _MISSING, doc: str = "", note: str = "") -> Any:
     """Declare a field of at most one ``/name,…`` segment of the ``Section`` type ``type_``."""
-    return Param(None, SubSection(type_), default, doc, None, note)
+    return Param(None, SubSection(type_), default, doc, None, note, True, "")
 
 
 _REGISTRY: Dict[Tuple[str, str], Type[Operation]] = {}
@@ -355,7 +334,7 @@ class scratch_registry:
         _FAMILIES.update(families)
 
 
-@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(param, Param, sections, section))
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(param, sections, section))
 class OperationMeta(type):
     """Collects ``param()`` declarations into ``__params__`` and makes the class slotted."""
 

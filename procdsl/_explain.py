@@ -346,15 +346,16 @@ def _stages(value: Process) -> _Found:
     raise TypeError(f"not a process value: {value!r}")
 
 
+def _chain(role: str, value: Process, ops: Tuple[AnyOperation, ...], what: str) -> _Found:
+    """A stage of ``ops`` applied left to right (an image pipeline or a synchronous process)."""
+    described = f"{len(ops)} {what}(s), applied left to right."
+    stage = StageExplanation(role, value.to_wire(), described, tuple(_explain_op(op) for op in ops))
+    return (stage,), [], SYNC_HEADER, _GET_OR_POST
+
+
 @_stages.register(ImagePipeline)
 def _pipeline_stages(value: ImagePipeline) -> _Found:
-    stage = StageExplanation(
-        "image pipeline",
-        value.to_wire(),
-        f"{len(value.steps)} image action(s), applied left to right.",
-        tuple(_explain_op(op) for op in value.steps),
-    )
-    return (stage,), [], SYNC_HEADER, _GET_OR_POST
+    return _chain("image pipeline", value, value.steps, "image action")
 
 
 @_stages.register(Style)
@@ -365,13 +366,7 @@ def _style_stages(value: Style) -> _Found:
 
 @_stages.register(SyncProcess)
 def _process_stages(value: SyncProcess) -> _Found:
-    stage = StageExplanation(
-        "process",
-        value.to_wire(),
-        f"{len(value.ops)} {value.ops[0].family} operation(s), applied left to right.",
-        tuple(_explain_op(op) for op in value.ops),
-    )
-    return (stage,), [], SYNC_HEADER, _GET_OR_POST
+    return _chain("process", value, value.ops, f"{value.ops[0].family} operation")
 
 
 @_stages.register(IfStatus404)

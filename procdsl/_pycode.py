@@ -125,18 +125,22 @@ class _Code:
         """The fluent form as a chain of parts: ``["Doc.convert(...)", ".save_as(...)"]``."""
         raise TypeError(f"not a process value: {value!r}")
 
-    @fluent_stage.register(ImagePipeline)
-    def _(self, value: ImagePipeline) -> List[str]:
-        first, *rest = value.steps
-        entry = self.entry(first, "image")
+    def chain(self, ops: Tuple[AnyOperation, ...], stage: str, kind: str, fluent_steps: bool) -> List[str]:
+        """A builder call for the first operation, then ``.step(...)`` or ``.then(op)`` for the others."""
+        first, *rest = ops
+        entry = self.entry(first, stage)
         if entry:
             parts = [f"{self.need('procdsl', entry[0])}.{entry[1]}({self.args(first)})"]
         else:
-            parts = [f"{self.need('procdsl', 'ImagePipeline')}(({self.op(first)},))"]
+            parts = [f"{self.need('procdsl', kind)}(({self.op(first)},))"]
         for op in rest:
-            entry = self.entry(op, "image")
+            entry = self.entry(op, stage) if fluent_steps else None
             parts.append(f".{entry[1]}({self.args(op)})" if entry else f".then({self.op(op)})")
         return parts
+
+    @fluent_stage.register(ImagePipeline)
+    def _(self, value: ImagePipeline) -> List[str]:
+        return self.chain(value.steps, "image", "ImagePipeline", fluent_steps=True)
 
     @fluent_stage.register(Style)
     def _(self, value: Style) -> List[str]:
@@ -144,14 +148,7 @@ class _Code:
 
     @fluent_stage.register(SyncProcess)
     def _(self, value: SyncProcess) -> List[str]:
-        head, *tail = value.ops
-        entry = self.entry(head, "sync")
-        if entry:
-            parts = [f"{self.need('procdsl', entry[0])}.{entry[1]}({self.args(head)})"]
-        else:
-            parts = [f"{self.need('procdsl', 'SyncProcess')}(({self.op(head)},))"]
-        parts.extend(f".then({self.op(op)})" for op in tail)
-        return parts
+        return self.chain(value.ops, "sync", "SyncProcess", fluent_steps=False)
 
     @fluent_stage.register(IfStatus404)
     def _(self, value: IfStatus404) -> List[str]:
