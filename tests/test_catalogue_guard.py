@@ -37,7 +37,17 @@ from procdsl._operations.image import ImageOperation, Resize
 from procdsl._pycode import fluent_entries
 from procdsl.strategies import codec_values
 
-PUBLIC_MODULES = ("procdsl", "procdsl.errors", "procdsl.strategies", "procdsl.submit", "procdsl.testing")
+#: The modules users import by name. procdsl.web_django is left out: Django requires its
+#: template library to be called ``register``, which strategies.register already is.
+PUBLIC_MODULES = (
+    "procdsl",
+    "procdsl.errors",
+    "procdsl.events",
+    "procdsl.strategies",
+    "procdsl.submit",
+    "procdsl.testing",
+    "procdsl.web",
+)
 
 
 def _file(obj: Any) -> str:
