@@ -372,10 +372,17 @@ class OperationMeta(type):
         )
         type.__setattr__(cls, "_checks", checks)
         # A class that names its own action is registered under its (possibly inherited)
-        # family; bases without a family (Section, the task bases) and subclasses that keep
-        # their parent's action (WatermarkResize) are not.
-        if ns.get("action") and getattr(cls, "family", ""):
-            _register(cls)  # type: ignore[arg-type]
+        # family; one with no family is an error unless it is a Section. Bases without an
+        # action (the task bases) and subclasses that keep their parent's (WatermarkResize)
+        # are not registered.
+        if ns.get("action"):
+            if getattr(cls, "family", ""):
+                _register(cls)  # type: ignore[arg-type]
+            elif not getattr(cls, "_is_section", False):
+                raise TypeError(
+                    f"{cls.__module__}.{cls.__qualname__} declares action {ns['action']!r} but no family; "
+                    "set family (or derive from Section for a /segment of another operation)"
+                )
         return cls
 
 
@@ -697,6 +704,8 @@ class Section(Operation):
     Declare its ``action`` and parameters like an operation's; the owner holds it in a
     ``sections()`` or ``section()`` field.
     """
+
+    _is_section: ClassVar[bool] = True
 
     def to_wire(self, *, with_family: bool = False) -> str:
         return ",".join((self.action, *self.wire_params()))

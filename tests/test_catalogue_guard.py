@@ -325,6 +325,15 @@ def test_guard_refuses_a_second_class_for_one_name() -> None:
     assert lookup("image", "resize").__name__ == "Resize"  # type: ignore[union-attr]
 
 
+def test_guard_refuses_an_action_without_a_family() -> None:
+    with scratch_registry(), pytest.raises(TypeError) as info:
+
+        class GuardOrphan(ObjectTask):  # ObjectTask has no family
+            action: ClassVar[str] = "orphan"
+
+    assert "GuardOrphan declares action 'orphan' but no family; set family" in str(info.value)
+
+
 def test_guard_reports_annotations_that_disagree_with_codecs() -> None:
     with scratch_registry():
 
