@@ -52,20 +52,15 @@ def compile_method(
     return compiled
 
 
-def generated_init(cls: Type[Operation], missing: Any) -> Callable[..., None]:
-    """``cls.__init__``: real arguments, inline checks, the codec on the slow path."""
-    from ._declare import _broken, _check, _check_extra, _required_error
+def generated_init(cls: Type[Operation], helpers: Dict[str, Any]) -> Callable[..., None]:
+    """``cls.__init__``: real arguments, inline checks, the codec on the slow path.
 
+    ``helpers`` are the declaration module's pieces the code calls: ``_MISSING``,
+    ``_check``, ``_check_extra``, ``_required`` and ``_broken`` (passed in, so this
+    module does not import the one that uses it).
+    """
     params: List[Param] = list(cls.__params__)
-    namespace: Dict[str, Any] = {
-        "_MISSING": missing,
-        "_set": object.__setattr__,
-        "_check": _check,
-        "_check_extra": _check_extra,
-        "_required": _required_error,
-        "_broken": _broken,
-        "_cls": cls,
-    }
+    namespace: Dict[str, Any] = {**helpers, "_set": object.__setattr__, "_cls": cls}
     positional = [p.name for p in params if not p.kw_only]
     keywords = [p.name for p in params if p.kw_only]
     default = {p.name: "_MISSING" if p.required else "None" for p in params}

@@ -20,27 +20,11 @@ P = ParamSpec("P")
 
 
 class step(Generic[P]):
-    """A method that builds one image operation and appends it to the pipeline.
-
-    To the type checker it is a descriptor with the operation's signature; at run
-    time ``__set_name__`` puts a plain function on the class in its place, so a
-    call costs no more than building the operation and appending it.
-    """
+    """A method that builds one image operation and appends it to the pipeline."""
 
     def __init__(self, op: Callable[P, ImageOperation]) -> None:
         self.op = op
         self.__doc__ = op.__doc__
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        op = self.op
-
-        def method(self: ImageSteps, *args: Any, **kwargs: Any) -> ImagePipeline:
-            return self._then(op(*args, **kwargs))
-
-        method.__name__ = name
-        method.__qualname__ = f"{owner.__qualname__}.{name}"
-        method.__doc__ = op.__doc__
-        type.__setattr__(owner, name, method)
 
     def __get__(self, obj: ImageSteps | None, owner: Any = None) -> Callable[P, ImagePipeline]:
         op = self.op

@@ -134,10 +134,9 @@ def test_generated_source_is_readable_in_tracebacks() -> None:
     Resize(width=1)
     source = source_of(Resize)["__init__"]
     assert "def Resize(self, *, mode=None, width=None" in source
-    try:
+    with pytest.raises(ProcessValueError) as caught:
         Resize(width=0)
-    except ProcessValueError as exc:
-        frames = traceback.extract_tb(exc.__traceback__)
+    frames = traceback.extract_tb(caught.value.__traceback__)
     generated = [f for f in frames if f.filename.startswith("<procdsl generated")]
     assert generated and generated[0].line  # linecache has the generated lines
     assert linecache.getline(generated[0].filename, 1).startswith("def Resize(")
