@@ -687,7 +687,7 @@ class _Renderer:
                 "images as watermarks (https://help.aliyun.com/zh/oss/user-guide/add-watermarks)"
             )
         image = source.image
-        steps = [] if mark.process is None else list(mark.process.steps)
+        steps = list(mark.process or ())
         if any(isinstance(step, ops.AutoOrient) and step.enabled for step in steps):
             image = _orient(image, source.exif)
         for step in steps:
