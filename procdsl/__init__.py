@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
-from ._builders import Audio, Doc, Hls, Image, Video
+from ._builders import Audio, Doc, Hls, Image, PointCloud, Video
 from ._declare import Operation
 from ._operations.doc import Watermark as DocWatermark
 from ._operations.image import WatermarkImage, WatermarkResize
+from ._operations.pointcloud import Kdtree, Octree
 from ._operations.sys import Notify, SaveAs
 from ._operations.video import Clip, Pre, Sur
 from ._parser import parse, parse_operation
@@ -24,6 +25,7 @@ from ._stages import (
     NotifyOperation,
     Process,
     Style,
+    StyleJob,
     SyncJob,
     SyncProcess,
 )
@@ -44,9 +46,12 @@ __all__ = [
     "Hls",
     "Image",
     "ImagePipeline",
+    "Kdtree",
     "Notify",
     "NotifyOperation",
+    "Octree",
     "Operation",
+    "PointCloud",
     "Process",
     "ProcessError",
     "ProcessSyntaxError",
@@ -56,6 +61,7 @@ __all__ = [
     "SaveAsKeyWarning",
     "StageError",
     "Style",
+    "StyleJob",
     "SyncJob",
     "SyncProcess",
     "Var",

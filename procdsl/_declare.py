@@ -469,6 +469,7 @@ class Operation(metaclass=OperationMeta):
         bare = cls._bare
         keyed = bool(by_key) or not bare
         values: Dict[str, Any] = {}
+        written: Dict[str, int] = {}  # parameter name -> position of its token
         extra: list[Tuple[str, str]] = []
         for token in tokens:
             key, _, value = token[0].partition("_")
@@ -507,8 +508,18 @@ class Operation(metaclass=OperationMeta):
                     source=source,
                     position=value_pos,
                 ) from None
-            values.pop(p.name, None)  # a repeated key: the last one wins, at its position
+            if p.name in written and strict:
+                # No page says which of two values OSS uses, so strict parsing refuses a repeat.
+                first = written[p.name]
+                raise ProcessSyntaxError(
+                    f"{cls.wire_name()}: {p.label} is given twice, at columns {first + 1} and "
+                    f"{token.position + 1}; keep one",
+                    source=source,
+                    position=token.position,
+                )
+            values.pop(p.name, None)  # lenient: a repeated key, the last one wins (the string keeps both)
             values[p.name] = decoded
+            written[p.name] = token.position
         try:
             return cls._trusted(values, tuple(extra))  # keeps the written order
         except ProcessValueError as exc:

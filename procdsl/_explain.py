@@ -21,6 +21,7 @@ import warnings
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from ._declare import Operation
+from ._inert import inert_warnings
 from ._operations.sys import Notify, SaveAs
 from ._parser import parse
 from ._raw import RawOperation
@@ -395,10 +396,18 @@ def _stages(value: Process) -> Tuple[Tuple[StageExplanation, ...], List[str], st
         warn.append("this operation delivers its result by notification: add |sys/notify,topic_…")
         return (stage,), warn, ASYNC_HEADER, "incomplete asynchronous job (add a notify)"
     assert isinstance(value, AsyncJob)
-    main = StageExplanation(
-        "asynchronous operation", value.op.to_wire(), "Runs as a background task.", (_explain_op(value.op),)
-    )
-    _key_warning(value.op, value.save, warn)
+    if isinstance(value.op, Style):
+        main = StageExplanation(
+            "style",
+            value.op.to_wire(),
+            f"The style {value.op.name!r} stored on the bucket, run as a background task.",
+            (),
+        )
+    else:
+        main = StageExplanation(
+            "asynchronous operation", value.op.to_wire(), "Runs as a background task.", (_explain_op(value.op),)
+        )
+        _key_warning(value.op, value.save, warn)
     return (
         (main, _sys_stage(value.save, value.notification)),
         warn,
@@ -423,6 +432,36 @@ def _unknown_warnings(stages: Tuple[StageExplanation, ...]) -> List[str]:
             for p in op.params:
                 if op.known and not p.known:
                     out.append(f"{op.name}: parameter {p.key!r} is unknown to procdsl: kept verbatim, not checked")
+    return out
+
+
+def operations_of(value: Process) -> List[AnyOperation]:
+    """Every operation in ``value``, in written order (sys ones last)."""
+    if isinstance(value, ImagePipeline):
+        return list(value.steps)
+    if isinstance(value, SyncProcess):
+        return list(value.ops)
+    if isinstance(value, IfStatus404):
+        return list(value.process.ops)
+    if isinstance(value, SyncJob):
+        return [*operations_of(value.source), value.save]
+    if isinstance(value, (AsyncOperation, NotifyOperation)):
+        return [value.op]
+    if isinstance(value, AsyncJob):
+        ops: List[AnyOperation] = [] if isinstance(value.op, Style) else [value.op]
+        return [*ops, *(x for x in (value.save, value.notification) if x is not None)]
+    return []
+
+
+def _context_warnings(value: Process) -> List[str]:
+    """Parameters that have no effect where they stand, and a notify that sends nothing."""
+    out: List[str] = []
+    for op in operations_of(value):
+        if isinstance(op, Operation):
+            out.extend(message for _name, message in inert_warnings(op))
+            if isinstance(op, Notify) and op.topic is None:
+                # The message-notification page makes topic required: without one no message is sent.
+                out.append("sys/notify has no topic: OSS accepts the job, but no message will be sent")
     return out
 
 
@@ -467,6 +506,7 @@ def explain(value: Union[str, Process], *, strict: bool = True) -> Explanation:
         source = value.to_wire()
     stages, warn, header, sending = _stages(parsed)
     warn.extend(_unknown_warnings(stages))
+    warn.extend(_context_warnings(parsed))
     return Explanation(
         source=source,
         canonical=canonical(parsed).to_wire(),
@@ -613,6 +653,13 @@ class _Code:
         if isinstance(value, NotifyOperation):
             return [self.lone(value.op, "notify", "NotifyOperation")]
         assert isinstance(value, AsyncJob)
+        if isinstance(value.op, Style):
+            assert value.save is not None
+            parts = [*self.stage(value.op), self.save(value.save)]
+            if value.notification is None:
+                return [*parts, ".asynchronous()"]
+            topic = value.notification.topic
+            return [*parts, ".notify()" if topic is None else f".notify({_str(topic)})"]
         if value.save is None:
             parts = [self.lone(value.op, "notify", "NotifyOperation")]
         else:
@@ -644,7 +691,8 @@ class _Code:
             return f"{kind}({self.op(value.op)})"
         save = "None" if value.save is None else self.op(value.save)
         notify = "" if value.notification is None else f", {self.op(value.notification)}"
-        return f"{kind}({self.op(value.op)}, {save}{notify})"
+        op = self.plain(value.op) if isinstance(value.op, Style) else self.op(value.op)
+        return f"{kind}({op}, {save}{notify})"
 
     def save(self, save: SaveAs) -> str:
         if save.bucket is None:

@@ -3,13 +3,14 @@
 Strict by default: an unknown action or parameter is an error pointing at its
 column. ``strict=False`` keeps unknown actions as ``RawOperation`` and unknown
 parameters in ``Operation.extra``, so strings that use newer OSS features still
-parse and write back unchanged. Base64 may be padded or not; the written order
-of parameters is kept; a repeated parameter keeps its last value.
+parse. Whatever is accepted writes back byte for byte (``str(parse(s)) == s``);
+``canonical()`` gives the normal spelling. A repeated parameter is a strict error;
+leniently the last one is its meaning.
 """
 
 from __future__ import annotations
 
-from typing import List, Literal, Optional, Sequence, Tuple, Union, cast
+from typing import List, Literal, Optional, Sequence, Tuple, TypeVar, Union, cast
 
 from ._declare import MessageTask, ObjectTask, is_family, known_families, lookup
 from ._grammar import Segment, Stage, Token, tokenize
@@ -25,6 +26,7 @@ from ._stages import (
     NotifyOperation,
     Process,
     Style,
+    StyleJob,
     SyncJob,
     SyncProcess,
     async_job,
@@ -111,6 +113,17 @@ def _parse_decoded(text: str, strict: bool, context: Optional[Context]) -> Proce
         save, notify = _sys(rest[0], text, strict)
         result = _combine(main, save, notify, context, text, rest[0].position)
     _check_context(result, context, text)
+    return _as_written(result, text)
+
+
+_P = TypeVar("_P", bound=Process)
+
+
+def _as_written(result: _P, text: str) -> _P:
+    """``result``, writing back exactly ``text`` (lossless: padding, ``+/``, zero-padded numbers,
+    duplicates, unknown parts and ``|notify`` stay as written). Equality compares meaning;
+    ``canonical()`` rebuilds the value and so writes the normal spelling."""
+    object.__setattr__(result, "_wire", text)
     return result
 
 
@@ -132,7 +145,7 @@ def _conditional(text: str, strict: bool, context: Optional[Context]) -> IfStatu
             source=text,
             position=len(_IF_404),
         )
-    return IfStatus404(inner)
+    return _as_written(IfStatus404(inner), text)
 
 
 def parse_operation(text: str, *, strict: bool = True) -> AnyOperation:
@@ -246,6 +259,13 @@ def _combine(
             return AsyncJob(main.op, save, notify)
         if isinstance(main, NotifyOperation):
             return async_job(main.op, save, notify)  # checked at run time (a save-as is refused)
+        if isinstance(main, Style):
+            # style/<name>|sys/saveas runs under either header; /notify makes it asynchronous
+            # (styles page: https://help.aliyun.com/en/oss/user-guide/styles).
+            if notify is not None or context == "async":
+                return async_job(main, save, notify)
+            assert save is not None
+            return StyleJob(main, save)
         raw = _lone_raw(main)
         if raw is not None and (notify is not None or context == "async"):
             return async_job(raw, save, notify)
