@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ._builders import Audio, Doc, Hls, Image, PointCloud, Video
 from ._declare import Operation
+from ._diagnostics import Diagnostic, check
 from ._operations.doc import Watermark as DocWatermark
 from ._operations.image import WatermarkImage, WatermarkResize
 from ._operations.pointcloud import Kdtree, Octree
@@ -36,14 +37,13 @@ __all__ = [
     "AsyncJob",
     "AsyncOperation",
     "Audio",
-    "Doc",
     "Clip",
+    "Diagnostic",
+    "Doc",
     "DocWatermark",
     "GetProcess",
-    "IfStatus404",
-    "Pre",
-    "Sur",
     "Hls",
+    "IfStatus404",
     "Image",
     "ImagePipeline",
     "Kdtree",
@@ -52,6 +52,7 @@ __all__ = [
     "Octree",
     "Operation",
     "PointCloud",
+    "Pre",
     "Process",
     "ProcessError",
     "ProcessSyntaxError",
@@ -62,12 +63,14 @@ __all__ = [
     "StageError",
     "Style",
     "StyleJob",
+    "Sur",
     "SyncJob",
     "SyncProcess",
     "Var",
     "Video",
     "WatermarkImage",
     "WatermarkResize",
+    "check",
     "parse",
     "parse_operation",
 ]

@@ -546,8 +546,9 @@ class MessageTask(Operation):
     result_via_notify: ClassVar[bool] = True
 
 
-# What the tokenizer can produce for a value: no separators, '%', '@' or white space.
-_EXTRA_VALUE = re.compile(r"[^,/|%@\s]+")
+# What the tokenizer can produce for a value: no separators, '%', '@' or white space; it may be
+# empty (``k_`` kept by lenient parsing).
+_EXTRA_VALUE = re.compile(r"[^,/|%@\s]*")
 
 
 def _check_extra(cls: Type[Operation], extra: Any) -> Tuple[Tuple[str, str], ...]:

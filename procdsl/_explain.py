@@ -20,7 +20,8 @@ import json
 import warnings
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
-from ._declare import Operation
+from ._declare import Operation, lookup
+from ._diagnostics import Diagnostic, check
 from ._inert import inert_warnings
 from ._operations.sys import Notify, SaveAs
 from ._parser import parse
@@ -92,6 +93,8 @@ class OperationExplanation:
     params: Tuple[ParamExplanation, ...]
     #: False for an operation procdsl does not know (kept verbatim by lenient parsing).
     known: bool = True
+    #: Why a known operation was kept verbatim: OSS would refuse one of its values.
+    problem: Optional[str] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,10 +125,14 @@ class Explanation:
     lenient: bool = False
     #: The strict-parse error that made ``lenient`` true.
     strict_error: Optional[str] = None
+    #: Every problem ``check`` finds in the string (errors OSS would refuse, warnings), with columns.
+    diagnostics: Tuple[Diagnostic, ...] = ()
 
     def as_dict(self) -> Dict[str, Any]:
         """A JSON-able dict (``procdsl explain --json``)."""
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        data["diagnostics"] = [d.as_dict() for d in self.diagnostics]
+        return data
 
     def to_json(self, *, indent: Optional[int] = 2) -> str:
         return json.dumps(self.as_dict(), indent=indent, ensure_ascii=False, default=_json_default)
@@ -149,6 +156,7 @@ class Explanation:
         if self.warnings:
             lines.append("")
             lines.extend(paint("warn", f"warning: {w}") for w in self.warnings)
+
         return "\n".join(lines)
 
 
@@ -166,7 +174,7 @@ def _op_lines_flat(op: OperationExplanation, paint: Callable[[str, str], str]) -
     if op.doc_url:
         lines.append(f"    docs: {op.doc_url}")
     if not op.known:
-        lines.append("    unknown to procdsl: kept verbatim")
+        lines.append("    kept verbatim" if op.problem is not None else "    unknown to procdsl: kept verbatim")
     width = max((len(_param_label(p)) for p in op.params), default=0)
     for p in op.params:
         label = _param_label(p).ljust(width)
@@ -302,15 +310,17 @@ def _explain_op(op: AnyOperation) -> OperationExplanation:
         for token in op.params:
             key, sep, value = token.partition("_")
             params.append(_unknown_param(key, value) if sep else _unknown_param(None, token))
+        known = lookup(op.family, op.action)
         return OperationExplanation(
             name=op.wire_name(),
             family=op.family,
             action=op.action,
-            processing=None,
-            summary="",
-            doc_url="",
+            processing=None if known is None else known.processing,
+            summary="" if op.reason is None else f"kept verbatim because OSS would refuse it: {op.reason}",
+            doc_url="" if known is None else known.doc_url,
             params=tuple(params),
             known=False,
+            problem=op.reason,
         )
     cls = type(op)
     return OperationExplanation(
@@ -427,7 +437,9 @@ def _unknown_warnings(stages: Tuple[StageExplanation, ...]) -> List[str]:
     out = []
     for stage in stages:
         for op in stage.operations:
-            if not op.known:
+            if op.problem is not None:
+                out.append(f"{op.name} is kept verbatim: OSS would refuse it ({op.problem})")
+            elif not op.known:
                 out.append(f"{op.name} is unknown to procdsl: it is kept verbatim and not checked")
             for p in op.params:
                 if op.known and not p.known:
@@ -493,6 +505,7 @@ def explain(value: Union[str, Process], *, strict: bool = True) -> Explanation:
     leniently and the explanation says so (``lenient``, ``strict_error``).
     """
     strict_error: Optional[ProcessError] = None
+    diagnostics: Tuple[Diagnostic, ...] = ()
     if isinstance(value, str):
         source = value
         if strict:
@@ -500,7 +513,11 @@ def explain(value: Union[str, Process], *, strict: bool = True) -> Explanation:
                 warnings.simplefilter("ignore", SaveAsKeyWarning)
                 parsed = parse(value)
         else:
-            parsed, strict_error = parse_leniently(value)
+            diagnostics = tuple(check(value, strict=False))
+            try:
+                parsed, strict_error = parse_leniently(value)
+            except ProcessError as exc:
+                return _unreadable(value, exc, diagnostics)
     else:
         parsed = value
         source = value.to_wire()
@@ -517,6 +534,23 @@ def explain(value: Union[str, Process], *, strict: bool = True) -> Explanation:
         warnings=tuple(warn),
         lenient=strict_error is not None,
         strict_error=None if strict_error is None else str(strict_error),
+        diagnostics=diagnostics,
+    )
+
+
+def _unreadable(source: str, error: ProcessError, diagnostics: Tuple[Diagnostic, ...]) -> Explanation:
+    """What can be said of a string that does not even parse leniently: its problems."""
+    return Explanation(
+        source=source,
+        canonical=source,
+        kind="invalid",
+        header="",
+        sending="not valid: OSS would refuse it (see the errors)",
+        stages=(),
+        warnings=(),
+        lenient=True,
+        strict_error=str(error),
+        diagnostics=diagnostics or (Diagnostic("error", error.message, error.position),),
     )
 
 

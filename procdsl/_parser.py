@@ -33,9 +33,13 @@ from ._stages import (
 )
 from .errors import ProcessError, ProcessSyntaxError, StageError
 
-__all__ = ["parse", "parse_operation"]
+__all__ = ["MAX_LENGTH", "parse", "parse_operation", "prepare"]
 
 Context = Literal["sync", "async"]
+#: The longest string procdsl reads (its own documented limit: docs/errors.md). OSS refuses an
+#: over-long x-oss-process with error 0017-00000288 but publishes no number; every documented
+#: string is far shorter. Refusing longer input first keeps every later step linear and bounded.
+MAX_LENGTH = 65536
 _PREFIXES = (("x-oss-process=", "sync"), ("x-oss-async-process=", "async"))
 
 
@@ -49,8 +53,19 @@ def parse(text: str, *, strict: bool = True, context: Optional[Context] = None) 
     (``https://bucket.oss-….aliyuncs.com/key?x-oss-process=…``, signed or not)
     gives its ``x-oss-process`` value.
     """
+    text, context = prepare(text, context)
+    return _parse_decoded(text, strict, context)
+
+
+def prepare(text: str, context: Optional[Context] = None) -> Tuple[str, Optional[Context]]:
+    """The process text itself and its context: a URL, a request-body prefix and percent-encoding
+    removed; the length limit checked first, so that everything after runs in linear time."""
     if not isinstance(text, str):
         raise ProcessSyntaxError(f"a process string must be str, not {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ProcessSyntaxError(
+            f"a process string is at most {MAX_LENGTH} characters; got {len(text)}", position=MAX_LENGTH
+        )
     if text.startswith(("https://", "http://")):
         text = _from_url(text)
         if context is None and not text.startswith("x-oss-"):
@@ -63,7 +78,7 @@ def parse(text: str, *, strict: bool = True, context: Optional[Context] = None) 
             break
     if "%" in text:
         text = _percent_decoded(text)
-    return _parse_decoded(text, strict, context)
+    return text, context
 
 
 def _from_url(url: str) -> str:
@@ -134,6 +149,9 @@ def _conditional(text: str, strict: bool, context: Optional[Context]) -> IfStatu
     """``if_status_eq_404{<sync process>}`` (https://help.aliyun.com/zh/oss/live-transcoding)."""
     if not text.endswith("}"):
         raise _fail("if_status_eq_404{ is not closed with '}'", text, len(text))
+    if text.startswith(_IF_404, len(_IF_404)):
+        # It holds one synchronous process, so it cannot nest: refused here, before any recursion.
+        raise StageError("if_status_eq_404{…} cannot be nested", source=text, position=len(_IF_404))
     try:
         inner = _parse_decoded(text[len(_IF_404) : -1], strict, context)
     except ProcessError as exc:
@@ -182,14 +200,25 @@ def _ops(family: Token, segments: Sequence[Segment], source: str, strict: bool) 
         if cls is None:
             if strict:
                 raise _fail(f"unknown operation {family.text}/{name}", source, segment.name.position)
-            ops.append(RawOperation(family.text, name, tuple(t.text for t in segment.params)))
+            ops.append(_raw(family.text, segment, None))
             continue
         subs = []
         while cls.subsections and i < len(segments) and segments[i].name.text in cls.subsections:
             subs.append(segments[i])
             i += 1
-        ops.append(cls.from_segments(segment.params, subs, strict=strict, source=source))
+        try:
+            ops.append(cls.from_segments(segment.params, subs, strict=strict, source=source))
+        except ProcessError as exc:
+            if strict:
+                raise
+            # Lenient parsing never gives up on a known operation: it is kept verbatim, with the reason.
+            ops.append(_raw(family.text, segment, exc.message))
+            ops.extend(_raw(family.text, sub, exc.message) for sub in subs)
     return ops
+
+
+def _raw(family: str, segment: Segment, reason: Optional[str]) -> RawOperation:
+    return RawOperation(family, segment.name.text, tuple(t.text for t in segment.params), reason=reason)
 
 
 def _main(
@@ -267,7 +296,7 @@ def _combine(
             assert save is not None
             return StyleJob(main, save)
         raw = _lone_raw(main)
-        if raw is not None and (notify is not None or context == "async"):
+        if raw is not None and (notify is not None or context == "async" or _known_async(raw)):
             return async_job(raw, save, notify)
         if notify is not None:
             raise StageError("notify is only for asynchronous processing (x-oss-async-process)")
@@ -276,6 +305,12 @@ def _combine(
     except StageError as exc:
         exc.source, exc.position = source, position
         raise
+
+
+def _known_async(raw: RawOperation) -> bool:
+    """True for a known asynchronous operation kept verbatim because a value was invalid."""
+    cls = lookup(raw.family, raw.action)
+    return cls is not None and cls.processing == "async"
 
 
 def _lone_raw(main: Union[ImagePipeline, Style, SyncProcess]) -> Optional[RawOperation]:

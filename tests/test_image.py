@@ -206,7 +206,7 @@ def test_written_parameter_order_is_kept_and_canonical_order_is_declared() -> No
     assert str(value) == "image/resize,h_100,w_100,m_fixed"
     assert value == Image.resize(mode="fixed", width=100, height=100)
     assert isinstance(value, ImagePipeline)
-    assert str(value.steps[0].canonical()) == "image/resize,m_fixed,w_100,h_100"  # type: ignore[union-attr]
+    assert str(value.steps[0].canonical()) == "image/resize,m_fixed,w_100,h_100"
 
 
 # -- watermark images ---------------------------------------------------------------------
