@@ -181,3 +181,18 @@ def test_duplicate_parameters_name_both_positions() -> None:
 def test_saveas_values() -> None:
     job = parse("image/faces" + SAVE)
     assert isinstance(job, SyncJob) and job.save == SaveAs(bucket="test-bucket", key="out.jpg")
+
+
+def test_client_submits_an_async_style_job() -> None:
+    # x-oss-async-process=style/StyleName|sys/saveas,… (styles page) goes through Client.submit.
+    from procdsl.submit import Client, Credentials
+    from procdsl.testing import FakeOSS
+
+    creds = Credentials("AKIDexample0001", "not-a-real-secret-000000")
+    fake = FakeOSS([creds])
+    job = Style("StyleName").save_as("test-bucket", "out.jpg").notify("test-topic")
+    with Client("cn-hangzhou", creds, transport=fake.transport()) as client:
+        client.submit("bkt", "in.jpg", job)
+    [request] = fake.requests
+    wire = "style/StyleName" + SAVE + "/notify,topic_dGVzdC10b3BpYw"
+    assert request.body == b"x-oss-async-process=" + wire.encode()
