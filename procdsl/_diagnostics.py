@@ -14,7 +14,7 @@ what, the header) are added from a strict ``parse`` once the parts are sound; wa
 from __future__ import annotations
 
 import warnings
-from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, Type
+from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, Type
 
 from ._codecs import Choice, Codec, CodecError, b64decode, shown
 from ._declare import Operation, all_operations, is_family, known_families, lookup
@@ -22,6 +22,9 @@ from ._grammar import Segment, Stage, Token, is_key, tokenize
 from ._inert import inert_warnings
 from ._operations.sys import Notify, SaveAs
 from .errors import ProcessError, SaveAsKeyWarning
+
+if TYPE_CHECKING:
+    from ._parser import Context
 
 __all__ = ["Diagnostic", "check", "prepared_source", "render"]
 
@@ -58,7 +61,7 @@ def render(source: str, diagnostic: Diagnostic, where: str = "<string>") -> str:
     return "\n".join(lines)
 
 
-def check(text: str, *, context: Optional[str] = None, strict: bool = True) -> List[Diagnostic]:
+def check(text: str, *, context: Optional[Context] = None, strict: bool = True) -> List[Diagnostic]:
     """Every problem in ``text`` (errors in string order, then warnings); empty when it is fine.
 
     ``context`` is ``"sync"`` or ``"async"`` as for ``parse``. With ``strict=False`` an
@@ -69,7 +72,7 @@ def check(text: str, *, context: Optional[str] = None, strict: bool = True) -> L
     from ._parser import prepare
 
     try:
-        source, ctx = prepare(text, context)  # type: ignore[arg-type]
+        source, ctx = prepare(text, context)
     except ProcessError as exc:
         return [_from_error(exc)]
     return _Checker(source, strict).run(ctx)
@@ -136,7 +139,7 @@ class _Checker:
             severity, message = "warning", message + _LENIENT[code]
         self.out.append(Diagnostic(severity, message, position, max(1, length), hint, code))
 
-    def run(self, context: Optional[str]) -> List[Diagnostic]:
+    def run(self, context: Optional[Context]) -> List[Diagnostic]:
         text = self.source
         offset = 0
         if text.startswith(_IF_404):
@@ -407,7 +410,7 @@ class _Checker:
                     "unknown-action",
                 )
 
-    def _whole(self, context: Optional[str]) -> None:
+    def _whole(self, context: Optional[Context]) -> None:
         """What only the whole string shows: stages that cannot follow each other, and warnings."""
         from ._explain import explain
         from ._parser import parse
@@ -415,7 +418,7 @@ class _Checker:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", SaveAsKeyWarning)
-                value = parse(self.source, context=context, strict=self.strict)  # type: ignore[arg-type]
+                value = parse(self.source, context=context, strict=self.strict)
         except ProcessError as exc:
             self.add(exc.message, exc.position, code="stage")
             return

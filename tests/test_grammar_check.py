@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import pickle
-from typing import List, Tuple
+import warnings
+from typing import Any, List, Tuple
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from procdsl import Diagnostic, ImagePipeline, ProcessError, RawOperation, check, parse
+from procdsl import Diagnostic, ImagePipeline, ProcessError, RawOperation, check, parse, strategies
 from procdsl._cli import main
 from procdsl._explain import explain
 
@@ -115,3 +118,30 @@ def test_lenient_check_turns_unknown_parts_into_warnings() -> None:
     found = check("doc/frobnicate,x_1", strict=False)
     assert [d.severity for d in found] == ["warning"]
     assert [d.code for d in errors("doc/frobnicate,x_1")] == ["unknown-action"]
+
+
+_EDIT_CHARS = "abcmpwxz_,/|{}=+-019ABXY"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.processes(), st.lists(st.tuples(st.integers(0, 400), st.sampled_from(_EDIT_CHARS), st.booleans())))
+def test_check_finds_an_error_exactly_when_parse_refuses(process: Any, edits: List[Tuple[int, str, bool]]) -> None:
+    chars = list(str(process))
+    for position, char, insert in edits[:3]:
+        position = min(position, len(chars))
+        if insert or position == len(chars):
+            chars.insert(position, char)
+        else:
+            chars[position] = char
+    text = "".join(chars)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parse(text)
+        accepted = True
+    except ProcessError:
+        accepted = False
+    found = [d for d in check(text) if d.severity == "error"]
+    assert accepted == (not found), (text, found)
+    # Lenient explanation never fails on a string that tokenises.
+    explain(text, strict=False)
