@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from typing import Any, Optional, Tuple, Union, cast, overload
+from typing import Any, ClassVar, Optional, Tuple, Union, cast, overload
 
 from ._compat import Self
 from ._declare import MessageTask, ObjectTask, Operation, canonical_value
@@ -89,8 +89,6 @@ def _is_sync(op: AnyOperation) -> bool:
 
 
 def _warn_key(op: Union[AnyOperation, Style], save: SaveAs) -> None:
-    if isinstance(op, Style):
-        return  # what a style writes is decided on the server
     message = op.save_key_warning(save.key)
     if message is not None:
         warnings.warn(message, SaveAsKeyWarning, stacklevel=4)
@@ -182,6 +180,10 @@ class Style(_Stage):
 
     __slots__ = ("name",)
     name: str
+    #: As an ``AsyncJob``'s task a style reads like an operation: ``style/<name>``.
+    family: ClassVar[str] = "style"
+    processing: ClassVar[str] = "sync"
+    result_via_notify: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         from .errors import ProcessValueError
@@ -205,11 +207,20 @@ class Style(_Stage):
         """Save the styled result: a ``StyleJob`` (sync as is; ``.notify()``/``.asynchronous()`` for async)."""
         return StyleJob(self, _save(args, bucket, key))
 
+    @property
+    def action(self) -> str:
+        """The style's name, in the place of an operation's action."""
+        return self.name
+
     def wire_name(self) -> str:
         return self.to_wire()
 
-    def to_wire(self) -> str:
-        return f"style/{self.name}"
+    def to_wire(self, *, with_family: bool = True) -> str:
+        return f"style/{self.name}" if with_family else self.name
+
+    def save_key_warning(self, key: str) -> Optional[str]:
+        """None: what a style writes is decided on the server."""
+        return None
 
 
 @frozen

@@ -190,6 +190,7 @@ def test_client_submits_an_async_style_job() -> None:
 
     creds = Credentials("AKIDexample0001", "not-a-real-secret-000000")
     fake = FakeOSS([creds])
+    fake.put_object("bkt", "in.jpg", b"JPEG-BYTES")
     job = Style("StyleName").save_as("test-bucket", "out.jpg").notify("test-topic")
     with Client("cn-hangzhou", creds, transport=fake.transport()) as client:
         client.submit("bkt", "in.jpg", job)
