@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from procdsl import Diagnostic, ImagePipeline, ProcessError, RawOperation, check, parse, strategies
 from procdsl._cli import main
-from procdsl._explain import explain
+from procdsl._explain import explain, operations_of
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> Tuple[int, str, str]:
@@ -143,5 +143,14 @@ def test_check_finds_an_error_exactly_when_parse_refuses(process: Any, edits: Li
         accepted = False
     found = [d for d in check(text) if d.severity == "error"]
     assert accepted == (not found), (text, found)
-    # Lenient explanation never fails on a string that tokenises.
+    # Leniently: an error exactly when lenient parsing fails or keeps a known operation OSS would refuse.
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            kept = parse(text, strict=False)
+        refused = any(isinstance(op, RawOperation) and op.reason for op in operations_of(kept))
+    except ProcessError:
+        refused = True
+    assert refused == any(d.severity == "error" for d in check(text, strict=False)), text
+    # The lenient explanation never fails.
     explain(text, strict=False)
