@@ -310,6 +310,7 @@ def _explain_op(op: AnyOperation) -> OperationExplanation:
         for token in op.params:
             key, sep, value = token.partition("_")
             params.append(_unknown_param(key, value) if sep else _unknown_param(None, token))
+        params.extend(_unknown_param(None, "/" + section.to_wire(with_family=False)) for section in op.sections)
         known = lookup(op.family, op.action)
         return OperationExplanation(
             name=op.wire_name(),

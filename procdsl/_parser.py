@@ -212,13 +212,14 @@ def _ops(family: Token, segments: Sequence[Segment], source: str, strict: bool) 
             if strict:
                 raise
             # Lenient parsing never gives up on a known operation: it is kept verbatim, with the reason.
-            ops.append(_raw(family.text, segment, exc.message))
-            ops.extend(_raw(family.text, sub, exc.message) for sub in subs)
+            sections = tuple(_raw(family.text, sub, None) for sub in subs)
+            ops.append(_raw(family.text, segment, exc.message, sections))
     return ops
 
 
-def _raw(family: str, segment: Segment, reason: Optional[str]) -> RawOperation:
-    return RawOperation(family, segment.name.text, tuple(t.text for t in segment.params), reason=reason)
+def _raw(family: str, segment: Segment, reason: Optional[str], sections: Tuple[RawOperation, ...] = ()) -> RawOperation:
+    params = tuple(t.text for t in segment.params)
+    return RawOperation(family, segment.name.text, params, reason=reason, sections=sections)
 
 
 def _main(

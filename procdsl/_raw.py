@@ -20,10 +20,11 @@ class RawOperation:
     ``parse(s, strict=False)`` produces these so that strings using operations
     newer than this library still parse and write back unchanged, and for known
     operations whose values OSS would refuse: then ``reason`` says why (it is not
-    part of equality).
+    part of equality). ``sections`` holds the ``/pre,…``-style segments such an
+    operation owns, each itself a ``RawOperation`` of the same family.
     """
 
-    __slots__ = ("action", "family", "params", "reason")
+    __slots__ = ("action", "family", "params", "reason", "sections")
     processing: Optional[str] = None
     result_via_notify = False
 
@@ -31,8 +32,17 @@ class RawOperation:
     action: str
     params: Tuple[str, ...]
     reason: Optional[str]
+    sections: Tuple[RawOperation, ...]
 
-    def __init__(self, family: str, action: str, params: Tuple[str, ...] = (), *, reason: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        family: str,
+        action: str,
+        params: Tuple[str, ...] = (),
+        *,
+        reason: Optional[str] = None,
+        sections: Tuple[RawOperation, ...] = (),
+    ) -> None:
         from ._grammar import is_name
         from .errors import ProcessValueError
 
@@ -57,7 +67,10 @@ class RawOperation:
         object.__setattr__(self, "family", family)
         object.__setattr__(self, "action", action)
         object.__setattr__(self, "params", tuple(str.__str__(p) for p in params))
+        if not all(isinstance(s, RawOperation) and s.family == family and not s.sections for s in sections):
+            raise ProcessValueError(f"{family}/{action}: sections must be RawOperation values of family {family}")
         object.__setattr__(self, "reason", reason)
+        object.__setattr__(self, "sections", tuple(sections))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("RawOperation is immutable")
@@ -65,16 +78,20 @@ class RawOperation:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RawOperation):
             return NotImplemented
-        return (self.family, self.action, self.params) == (other.family, other.action, other.params)
+        return self._key() == other._key()
+
+    def _key(self) -> Tuple[Any, ...]:
+        return (self.family, self.action, self.params, self.sections)
 
     def __hash__(self) -> int:
-        return hash((RawOperation, self.family, self.action, self.params))
+        return hash((RawOperation, *self._key()))
 
     def __repr__(self) -> str:
-        return f"RawOperation({self.family!r}, {self.action!r}, {self.params!r})"
+        sections = f", sections={self.sections!r}" if self.sections else ""
+        return f"RawOperation({self.family!r}, {self.action!r}, {self.params!r}{sections})"
 
     def __reduce__(self) -> Any:
-        return (_rebuild, (self.family, self.action, self.params, self.reason))
+        return (_rebuild, (self.family, self.action, self.params, self.reason, self.sections))
 
     def canonical(self) -> RawOperation:
         """Itself: procdsl knows no order for an operation it keeps verbatim."""
@@ -85,7 +102,7 @@ class RawOperation:
 
     def to_wire(self, *, with_family: bool = True) -> str:
         head = self.wire_name() if with_family else self.action
-        return ",".join((head, *self.params))
+        return "/".join((",".join((head, *self.params)), *(s.to_wire(with_family=False) for s in self.sections)))
 
     def __str__(self) -> str:
         return self.to_wire()
@@ -94,5 +111,11 @@ class RawOperation:
         return None
 
 
-def _rebuild(family: str, action: str, params: Tuple[str, ...], reason: Optional[str]) -> RawOperation:
-    return RawOperation(family, action, params, reason=reason)
+def _rebuild(
+    family: str,
+    action: str,
+    params: Tuple[str, ...],
+    reason: Optional[str],
+    sections: Tuple[RawOperation, ...] = (),
+) -> RawOperation:
+    return RawOperation(family, action, params, reason=reason, sections=sections)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from procdsl import Diagnostic, ImagePipeline, ProcessError, RawOperation, check, parse, strategies
+from procdsl import AsyncJob, Diagnostic, ImagePipeline, ProcessError, RawOperation, check, parse, strategies
 from procdsl._cli import main
 from procdsl._explain import explain, operations_of
 
@@ -99,6 +99,17 @@ def test_lenient_reader_never_gives_up_and_explain_flags_the_problems() -> None:
         assert pickle.loads(pickle.dumps(value)) == value and str(value.canonical()) == text
         result = explain(text, strict=False)
         assert result.lenient and any(d.severity == "error" for d in result.diagnostics), text
+
+
+def test_an_invalid_operation_with_sections_stays_one_job() -> None:
+    # video-stitching page: concat owns its /pre and /sur clips; ss_x is not a time.
+    text = "video/concat,f_mp4/pre,o_YQ,ss_x|sys/saveas,o_YQ"
+    value = parse(text, strict=False)
+    assert isinstance(value, AsyncJob) and isinstance(value.op, RawOperation)
+    assert [s.action for s in value.op.sections] == ["pre"] and value.op.reason is not None
+    assert str(value) == value.to_wire() == text
+    assert pickle.loads(pickle.dumps(value)) == value
+    assert explain(text, strict=False).header == "x-oss-async-process"
 
 
 def test_explain_json_carries_the_diagnostics(capsys: pytest.CaptureFixture[str]) -> None:
