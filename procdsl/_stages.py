@@ -125,7 +125,7 @@ class _SavesSync(_Stage):
     def save_as(self, *, key: str, bucket: Optional[str] = None) -> SyncJob: ...
     def save_as(self, *args: Optional[str], bucket: Optional[str] = None, key: Optional[str] = None) -> SyncJob:
         """Save the result as an object (ProcessObject): ``save_as(key)`` or ``save_as(bucket, key)``."""
-        assert isinstance(self, (ImagePipeline, Style, SyncProcess))
+        assert isinstance(self, (ImagePipeline, SyncProcess))
         return SyncJob(self, _save(args, bucket, key))
 
 
