@@ -31,6 +31,7 @@ __all__ = [
     "Resolution",
     "b64decode",
     "b64encode",
+    "decoded_note",
     "shown",
 ]
 
@@ -71,6 +72,16 @@ def shown(value: object, limit: int = 80) -> str:
         return f"<an integer of about {int(value.bit_length() * 0.30103)} digits>"
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def decoded_note(codec: Codec[Any], value: str) -> str:
+    """``" (decodes to '…')"`` for a base64 wire value that decodes, so an error shows the text."""
+    if not codec.base64:
+        return ""
+    try:
+        return f" (decodes to {shown(b64decode(value))})"
+    except CodecError:
+        return ""
 
 
 class CodecError(Exception):

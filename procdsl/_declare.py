@@ -41,7 +41,7 @@ from typing import (
     TypeVar,
 )
 
-from ._codecs import Codec, CodecError, shown
+from ._codecs import Codec, CodecError, decoded_note, shown
 from ._compat import Literal, Self, dataclass_transform
 from ._grammar import is_key, split_key
 from ._values import frozen
@@ -501,7 +501,7 @@ class Operation(metaclass=OperationMeta):
                 decoded = p.codec.decode(value)
             except CodecError as exc:
                 raise ProcessValueError(
-                    f"{cls.wire_name()}: {p.label} {exc}; got {shown(value)}",
+                    f"{cls.wire_name()}: {p.label} {exc}; got {shown(value)}{decoded_note(p.codec, value)}",
                     param=p.label,
                     value=value,
                     allowed=p.codec.describe(),

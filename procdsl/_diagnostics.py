@@ -16,7 +16,7 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, Type
 
-from ._codecs import Choice, Codec, CodecError, b64decode, shown
+from ._codecs import Choice, Codec, CodecError, decoded_note, shown
 from ._declare import Operation, all_operations, is_family, known_families, lookup
 from ._grammar import Segment, Stage, Token, is_key, tokenize
 from ._inert import inert_warnings
@@ -96,16 +96,6 @@ def _close(word: str, options: Sequence[str], n: int = 1) -> List[str]:
     import difflib  # only here: check is not on the import path of procdsl
 
     return difflib.get_close_matches(word, list(options), n=n, cutoff=0.6)
-
-
-def _decoded_note(codec: Codec[Any], value: str) -> str:
-    """``" (decodes to '…')"`` for a base64 value that decodes, so the user sees the text."""
-    if not codec.base64:
-        return ""
-    try:
-        return f" (decodes to {shown(b64decode(value))})"
-    except CodecError:
-        return ""
 
 
 #: What lenient parsing accepts: a warning there, an error in strict checking.
@@ -325,7 +315,7 @@ class _Checker:
                 close = _close(value, [str(v) for v in p.codec.values])
                 if close:
                     hint = f"did you mean {key + '_' if key else ''}{close[0]}?"
-            note = _decoded_note(p.codec, value)
+            note = decoded_note(p.codec, value)
             self.add(
                 f"{cls.wire_name()}: {p.label} {exc}; got {shown(value)}{note}",
                 position,
