@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import warnings
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Type, Union
 
 from ._declare import Operation, lookup
 from ._diagnostics import Diagnostic, check
@@ -540,18 +540,69 @@ def explain(value: Union[str, Process], *, strict: bool = True) -> Explanation:
 
 
 def _unreadable(source: str, error: ProcessError, diagnostics: Tuple[Diagnostic, ...]) -> Explanation:
-    """What can be said of a string that does not even parse leniently: its problems."""
+    """What can be said of a string that does not parse even leniently: its parts, and its problems.
+
+    The part before the first ``|`` is explained when it reads by itself; each later stage
+    is shown as written, segment by segment.
+    """
     return Explanation(
         source=source,
         canonical=source,
         kind="invalid",
         header="",
         sending="not valid: OSS would refuse it (see the errors)",
-        stages=(),
+        stages=_parts(source),
         warnings=(),
         lenient=True,
         strict_error=str(error),
         diagnostics=diagnostics or (Diagnostic("error", error.message, error.position),),
+    )
+
+
+def _parts(source: str) -> Tuple[StageExplanation, ...]:
+    from ._grammar import tokenize
+
+    head, _, tail = source.partition("|")
+    stages: List[StageExplanation] = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SaveAsKeyWarning)
+            stages.extend(_stages(parse(head, strict=False))[0])
+    except ProcessError:
+        tail = source
+    if tail:
+        try:
+            parsed = tokenize(tail, skip_empty=True)
+        except ProcessError:
+            return tuple(stages)
+        for stage in parsed:
+            family = "sys" if stage.family is None else stage.family.text
+            ops = tuple(
+                _as_written(family, segment.name.text, [t.text for t in segment.params]) for segment in stage.segments
+            )
+            wire = tail[stage.position :].split("|", 1)[0]
+            stages.append(StageExplanation(family, wire, "Not valid as written: see the errors.", ops))
+    return tuple(stages)
+
+
+def _as_written(family: str, action: str, tokens: List[str]) -> OperationExplanation:
+    """An operation shown token by token, without judging it (the errors say what is wrong)."""
+    params = []
+    for token in tokens:
+        key, sep, value = token.partition("_")
+        params.append(_unknown_param(key, value) if sep else _unknown_param(None, token))
+    sys_classes: Dict[str, Type[Operation]] = {"saveas": SaveAs, "notify": Notify}
+    known = sys_classes.get(action) if family == "sys" else lookup(family, action)
+    return OperationExplanation(
+        name=f"{family}/{action}",
+        family=family,
+        action=action,
+        processing=None,
+        summary="",
+        doc_url="" if known is None else known.doc_url,
+        params=tuple(params),
+        known=False,
+        problem="not valid as written",
     )
 
 

@@ -165,3 +165,12 @@ def test_check_finds_an_error_exactly_when_parse_refuses(process: Any, edits: Li
     assert refused == any(d.severity == "error" for d in check(text, strict=False)), text
     # The lenient explanation never fails.
     explain(text, strict=False)
+
+
+def test_a_string_with_an_invalid_save_as_is_still_described() -> None:
+    # TXlfQnVja2V0 = base64("My_Bucket"): the pipeline is explained, the sys stage shown as written.
+    result = explain("image/resize,w_1|sys/saveas,b_TXlfQnVja2V0,o_YQ", strict=False)
+    assert result.kind == "invalid"
+    assert [stage.role for stage in result.stages] == ["image pipeline", "sys"]
+    assert [p.wire for p in result.stages[1].operations[0].params] == ["b_TXlfQnVja2V0", "o_YQ"]
+    assert "My_Bucket" in result.diagnostics[0].message
