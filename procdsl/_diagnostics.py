@@ -351,8 +351,13 @@ class _Checker:
             hint = f"procdsl calls {named.key} {named.name!r}: write {named.key}_{value}"
         else:
             close = _close(key, list(by_key)) or [k for k in by_key if k.lower() == key.lower()]
+            owners = sorted(
+                c.wire_name() for c in all_operations() if c.family == cls.family and key in c._by_key and c is not cls
+            )
             if close:
                 hint = f"did you mean {close[0]}_{value}?"
+            elif owners:
+                hint = f"{key} is a parameter of {', '.join(owners[:3])}"
         known = ", ".join(sorted(by_key)) or "none"
         self.add(
             f"{cls.wire_name()}: unknown parameter {key!r} (known: {known})",

@@ -53,6 +53,7 @@ def test_three_problems_give_three_diagnostics(capsys: pytest.CaptureFixture[str
         ("image/resize,w_1/image/format,webp", 18, "write the family once"),
         ("video/convert,f_avi|saveas,o_b3V0LmF2aQ", 21, "insert sys/ after '|'"),
         ("resize,w_1", 1, "write image/resize"),
+        ("image/resize,w_1,g_se", 18, "g is a parameter of image/blur, image/crop, image/watermark"),
     ],
 )
 def test_suggestions_from_the_catalogue(text: str, column: int, hint: str) -> None:
