@@ -27,8 +27,9 @@ import warnings
 from typing import IO, Any, Callable, Dict, Iterator, Optional, Sequence, Tuple
 
 from ._diagnostics import Diagnostic, check, prepared_source, render
-from ._explain import canonical, explain, parse_leniently, to_python
+from ._explain import canonical, explain, parse_leniently
 from ._parser import Context, parse
+from ._pycode import to_python
 from ._stages import Process
 from .errors import ProcessError, SaveAsKeyWarning
 
@@ -282,7 +283,7 @@ def _load(text: str, strict: bool, out: _Out) -> Any:
 
 def _invalid(value: Process) -> Optional[ProcessError]:
     """The first known operation that lenient parsing kept verbatim because OSS would refuse it."""
-    from ._explain import operations_of
+    from ._diagnostics import operations_of
     from ._raw import RawOperation
 
     for op in operations_of(value):

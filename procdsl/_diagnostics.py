@@ -21,12 +21,25 @@ from ._declare import Operation, all_operations, is_family, known_families, look
 from ._grammar import Segment, Stage, Token, is_key, tokenize
 from ._inert import inert_warnings
 from ._operations.sys import Notify, SaveAs
+from ._raw import RawOperation
+from ._stages import (
+    AnyOperation,
+    AsyncJob,
+    AsyncOperation,
+    IfStatus404,
+    ImagePipeline,
+    NotifyOperation,
+    Process,
+    Style,
+    SyncJob,
+    SyncProcess,
+)
 from .errors import ProcessError, SaveAsKeyWarning
 
 if TYPE_CHECKING:
     from ._parser import Context
 
-__all__ = ["Diagnostic", "check", "prepared_source", "render"]
+__all__ = ["Diagnostic", "check", "context_warnings", "operations_of", "prepared_source", "process_warnings", "render"]
 
 
 class Diagnostic(NamedTuple):
@@ -409,7 +422,6 @@ class _Checker:
 
     def _whole(self, context: Optional[Context]) -> None:
         """What only the whole string shows: stages that cannot follow each other, and warnings."""
-        from ._explain import explain
         from ._parser import parse
 
         try:
@@ -420,12 +432,59 @@ class _Checker:
             self.add(exc.message, exc.position, code="stage")
             return
         flagged = {d.message for d in self.out}
-        for message in explain(value).warnings:
-            if message not in flagged and "is unknown to procdsl" not in message:
+        for message in process_warnings(value):
+            if message not in flagged:
                 self.add(message, None, code="warning", severity="warning")
 
 
 _IF_404 = "if_status_eq_404{"
+
+
+def operations_of(value: Process) -> List[AnyOperation]:
+    """Every operation in ``value``, in written order (sys ones last)."""
+    if isinstance(value, ImagePipeline):
+        return list(value.steps)
+    if isinstance(value, SyncProcess):
+        return list(value.ops)
+    if isinstance(value, IfStatus404):
+        return list(value.process.ops)
+    if isinstance(value, SyncJob):
+        return [*operations_of(value.source), value.save]
+    if isinstance(value, (AsyncOperation, NotifyOperation)):
+        return [value.op]
+    if isinstance(value, AsyncJob):
+        ops: List[AnyOperation] = [] if isinstance(value.op, Style) else [value.op]
+        return [*ops, *(x for x in (value.save, value.notification) if x is not None)]
+    return []
+
+
+def context_warnings(value: Process) -> List[str]:
+    """Parameters that have no effect where they stand, and a notify that sends nothing."""
+    out: List[str] = []
+    for op in operations_of(value):
+        if isinstance(op, Operation):
+            out.extend(message for _name, message in inert_warnings(op))
+            if isinstance(op, Notify) and op.topic is None:
+                # The message-notification page makes topic required: without one no message is sent.
+                out.append("sys/notify has no topic: OSS accepts the job, but no message will be sent")
+    return out
+
+
+def process_warnings(value: Process) -> List[str]:
+    """What ``check`` warns about a valid value: no-effect parameters, a notify without topic,
+    a multi-object save-as key without ``{index}``, a job that is not complete yet."""
+    out = context_warnings(value)
+    if isinstance(value, AsyncOperation):
+        out.append("an asynchronous operation needs |sys/saveas,o_… before it can be sent")
+    elif isinstance(value, NotifyOperation):
+        out.append("this operation delivers its result by notification: add |sys/notify,topic_…")
+    save = value.save if isinstance(value, (SyncJob, AsyncJob)) else None
+    ops = [op for op in operations_of(value) if not isinstance(op, (SaveAs, Notify))]
+    if save is not None and ops and not isinstance(ops[-1], RawOperation):
+        message = ops[-1].save_key_warning(save.key)
+        if message is not None:
+            out.append(message)
+    return out
 
 
 def _order(d: Diagnostic) -> Tuple[int, int]:

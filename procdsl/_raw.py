@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Optional, Tuple
+from typing import TYPE_CHECKING, Any, ClassVar, Optional, Tuple
+
+from ._values import frozen
 
 __all__ = ["RawOperation"]
 
@@ -14,6 +16,7 @@ _PARAM = re.compile(r"[!-$&-+\--.0-?A-{}~]*")
 _NOT_OPERATIONS = frozenset({"sys", "style"})
 
 
+@frozen
 class RawOperation:
     """An unknown ``family/action`` and its parameters, exactly as written.
 
@@ -25,14 +28,15 @@ class RawOperation:
     """
 
     __slots__ = ("action", "family", "params", "reason", "sections")
-    processing: Optional[str] = None
-    result_via_notify = False
+    processing: ClassVar[Optional[str]] = None
+    result_via_notify: ClassVar[bool] = False
 
     family: str
     action: str
     params: Tuple[str, ...]
-    reason: Optional[str]
     sections: Tuple[RawOperation, ...]
+    if TYPE_CHECKING:  # not a field: equality, hashing and repr ignore it
+        reason: Optional[str]
 
     def __init__(
         self,
@@ -71,9 +75,6 @@ class RawOperation:
             raise ProcessValueError(f"{family}/{action}: sections must be RawOperation values of family {family}")
         object.__setattr__(self, "reason", reason)
         object.__setattr__(self, "sections", tuple(sections))
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("RawOperation is immutable")
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RawOperation):

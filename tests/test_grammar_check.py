@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from procdsl import AsyncJob, Diagnostic, ImagePipeline, ProcessError, RawOperation, check, parse, strategies
 from procdsl._cli import main
-from procdsl._explain import explain, operations_of
+from procdsl._diagnostics import operations_of
+from procdsl._explain import explain
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> Tuple[int, str, str]:

@@ -9,12 +9,11 @@ in a ``/octree,…`` or ``/kdtree,…`` section: the page's example is
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, Literal, Optional, Tuple, Type
+from typing import ClassVar, Literal, Optional, Tuple
 
 from .._codecs import B64Text, Choice, Flag, Float, Int
-from .._declare import Operation, param
+from .._declare import Operation, Section, param, section
 from .._inert import Inert, unless
-from ._media import Section, SectionOwner, SubSection
 
 __all__ = ["Compress", "Kdtree", "Octree"]
 
@@ -47,10 +46,16 @@ class Kdtree(Section):
     quantization_bits: int = param("qb", Int(1, 31), doc="Quantisation bits; more keeps more detail.")
 
 
-class _CompressHead(Operation):
+class Compress(Operation):
+    """Compress a PCD point cloud by octree (PCL) or k-d tree (Draco); synchronous."""
+
     family: ClassVar[str] = "pointcloud"
     action: ClassVar[str] = "compress"
-    register: ClassVar[bool] = False
+    doc_url: ClassVar[str] = _URL
+    inert: ClassVar[Tuple[Inert, ...]] = (
+        unless("octree", "method", "octree", when="m is octree"),
+        unless("kdtree", "method", "kdtree", when="m is kdtree"),
+    )
 
     format: Optional[Literal["pcd"]] = param("f", Choice(Literal["pcd"]), default=None, doc="Input format (pcd).")
     method: Method = param("m", Choice(Method), doc="Compression method.")
@@ -60,20 +65,5 @@ class _CompressHead(Operation):
         default=None,
         doc="Fields to compress, in order; sent as URL-safe base64 (only 'xyz').",
     )
-
-
-class Compress(SectionOwner, _CompressHead):
-    """Compress a PCD point cloud by octree (PCL) or k-d tree (Draco); synchronous."""
-
-    family: ClassVar[str] = "pointcloud"
-    action: ClassVar[str] = "compress"
-    doc_url: ClassVar[str] = _URL
-    subsections: ClassVar[FrozenSet[str]] = frozenset({"octree", "kdtree"})
-    head: ClassVar[Type[Operation]] = _CompressHead
-    inert: ClassVar[Tuple[Inert, ...]] = (
-        unless("octree", "method", "octree", when="m is octree"),
-        unless("kdtree", "method", "kdtree", when="m is kdtree"),
-    )
-
-    octree: Optional[Octree] = param(None, SubSection(Octree), default=None, doc="Octree settings.")
-    kdtree: Optional[Kdtree] = param(None, SubSection(Kdtree), default=None, doc="K-d tree settings.")
+    octree: Optional[Octree] = section(Octree, default=None, doc="Octree settings.")
+    kdtree: Optional[Kdtree] = section(Kdtree, default=None, doc="K-d tree settings.")
