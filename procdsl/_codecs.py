@@ -41,9 +41,12 @@ T = TypeVar("T")
 _B64_CHARS = re.compile(r"[A-Za-z0-9_\-+/]*={0,2}")
 
 
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
 def b64encode(text: str) -> str:
     """URL-safe base64 of the UTF-8 bytes, without padding (the canonical form)."""
-    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
+    return binascii.b2a_base64(text.encode("utf-8"), newline=False).rstrip(b"=").translate(_URLSAFE).decode("ascii")
 
 
 def b64decode(value: str) -> str:
@@ -112,6 +115,19 @@ class Codec(Generic[T]):
         """What is allowed, in words, for errors and docs."""
         raise NotImplementedError
 
+    def inline_check(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        """A Python expression, true when ``check(var)`` would accept ``var`` and return it unchanged.
+
+        Generated constructors (``procdsl._codegen``) test it first and call ``check``
+        only when it is false, so the codec's errors stay the only ones. ``name`` is
+        free in ``namespace`` for a constant the expression needs. ``None``: always call ``check``.
+        """
+        return None
+
+    def inline_encode(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        """A Python expression equal to ``encode(var)`` for any checked value; ``None``: call ``encode``."""
+        return None
+
     def spec(self) -> dict[str, Any]:
         """This codec as a JSON-able dict for ``procdsl spec``."""
         return {"type": self.kind, "allowed": self.describe()}
@@ -144,6 +160,16 @@ class Int(Codec[int]):
 
     def encode(self, value: int) -> str:
         return str(value)
+
+    def inline_check(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        if type(self).check is not Int.check:  # a subclass that checks more
+            return None
+        lo = -INT_LIMIT + 1 if self.lo is None else max(self.lo, -INT_LIMIT + 1)
+        hi = INT_LIMIT - 1 if self.hi is None else min(self.hi, INT_LIMIT - 1)
+        return f"({var}.__class__ is int and {lo} <= {var} <= {hi})"
+
+    def inline_encode(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        return f"str({var})" if type(self).encode is Int.encode else None
 
     def decode(self, text: str) -> int:
         if not _INT.fullmatch(text):
@@ -248,6 +274,15 @@ class Choice(Codec[Any]):
     def encode(self, value: Any) -> str:
         return str(value)
 
+    def inline_check(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        if type(self).check is not Choice.check or not all(type(v) is str for v in self.values):
+            return None
+        namespace[name] = frozenset(self.values)
+        return f"({var}.__class__ is str and {var} in {name})"
+
+    def inline_encode(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        return f"str({var})" if type(self).encode is Choice.encode else None
+
     def decode(self, text: str) -> Any:
         if text not in self._by_text:
             raise CodecError(f"must be {self.describe()}")
@@ -272,6 +307,12 @@ class Flag(Codec[bool]):
 
     def encode(self, value: bool) -> str:
         return "1" if value else "0"
+
+    def inline_check(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        return f"({var}.__class__ is bool)" if type(self).check is Flag.check else None
+
+    def inline_encode(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        return f"('1' if {var} else '0')" if type(self).encode is Flag.encode else None
 
     def decode(self, text: str) -> bool:
         if text not in ("0", "1"):
@@ -327,6 +368,12 @@ class B64Text(Codec[str]):
 
     def encode(self, value: str) -> str:
         return b64encode(value)
+
+    def inline_encode(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        if type(self).encode is not B64Text.encode:
+            return None
+        namespace[name] = b64encode
+        return f"{name}({var})"
 
     def decode(self, text: str) -> str:
         return self.check(b64decode(text))
