@@ -273,23 +273,22 @@ def _load(text: str, strict: bool, out: _Out) -> Any:
     if strict:
         return _parse(text)
     value, error = parse_leniently(text)
-    invalid = _invalid(value)
-    if invalid is not None:
-        raise invalid
+    if _invalid(value):
+        # A known operation OSS would refuse: name the first problem where it stands.
+        errors = [d for d in check(text, strict=False) if d.severity == "error"]
+        message, position = (errors[0].message, errors[0].position) if errors else ("OSS would refuse it", None)
+        raise ProcessError(message, source=prepared_source(text), position=position)
     if error is not None:
         out.note(f"strict parsing failed ({error}); parsed leniently: unknown parts are kept verbatim")
     return value
 
 
-def _invalid(value: Process) -> Optional[ProcessError]:
-    """The first known operation that lenient parsing kept verbatim because OSS would refuse it."""
+def _invalid(value: Process) -> bool:
+    """True when lenient parsing kept a known operation verbatim because OSS would refuse it."""
     from ._diagnostics import operations_of
     from ._raw import RawOperation
 
-    for op in operations_of(value):
-        if isinstance(op, RawOperation) and op.reason is not None:
-            return ProcessError(op.reason, source=str(value))
-    return None
+    return any(isinstance(op, RawOperation) and op.reason is not None for op in operations_of(value))
 
 
 def _parse(text: str, context: Optional[Context] = None) -> Process:
