@@ -10,7 +10,7 @@ Requests are signed with Signature V4; presigned URLs can also use V1.
 
 from __future__ import annotations
 
-from ._bulk import BulkResult, JournalError
+from ._bulk import BulkResult, JournalError, Unreadable
 from ._client import DEFAULT_TIMEOUT, AsyncClient, Client
 from ._credentials import Credentials
 from ._endpoints import AddressStyle, Endpoint, EndpointKind
@@ -30,9 +30,19 @@ from ._errors import (
 )
 from ._requests import AsyncTask, PreparedRequest, ProcessResult, WireRequest
 from ._retry import RetryPolicy
+from ._stores import Entry, JobStore, JournalStore, MemoryStore, PostgresStore, SQLiteStore, StoreError, Ticket
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "Entry",
+    "JobStore",
+    "JournalStore",
+    "MemoryStore",
+    "PostgresStore",
+    "SQLiteStore",
+    "StoreError",
+    "Ticket",
+    "Unreadable",
     "AccessDeniedError",
     "AddressStyle",
     "AsyncClient",

@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any, AsyncIterator, Dict, Iterator, List, Tuple, Union
 
@@ -12,8 +16,9 @@ import httpx
 import pytest
 
 from procdsl import AsyncJob, Doc, ProcessValueError
-from procdsl.submit import AsyncClient, BulkResult, Client, Credentials, JournalError, RetryPolicy
-from procdsl.submit._bulk import job_id, read_journal
+from procdsl.submit import AsyncClient, BulkResult, Client, Credentials, JournalError, RetryPolicy, Unreadable
+from procdsl.submit._bulk import JobSpec, job_id
+from procdsl.submit._stores import JournalStore
 from procdsl.testing import FakeOSS
 
 SECRET = "SECRET-must-not-leak-0123456789"
@@ -95,33 +100,40 @@ def test_input_is_consumed_lazily(fake: FakeOSS) -> None:
     assert len(fake.tasks) <= 16
 
 
+HEADER = '{"format":"procdsl.submit_many","version":2}\n'
+
+
+def keys_of(results: List[BulkResult]) -> Dict[str, BulkResult]:
+    return {r.key: r for r in results}
+
+
 def test_journal_records_each_state_change(fake: FakeOSS, tmp_path: Path) -> None:
     path = tmp_path / "run.jsonl"
     with client(fake) as c:
         [result] = list(c.submit_many([("bkt", "in.docx", JOB)], journal=path))
     records = lines(path)
-    assert records[0] == {"format": "procdsl.submit_many", "version": 1}
-    ident = job_id(0, "bkt", "in.docx", JOB_WIRE)
-    assert result.job_id == ident
-    assert [(r["id"], r["i"], r["state"]) for r in records[1:]] == [
-        (ident, 0, "queued"),
-        (ident, 0, "sent"),
-        (ident, 0, "accepted"),
-    ]
+    assert records[0] == {"format": "procdsl.submit_many", "version": 2}
+    assert result.job_id == "6b5af332deec83bd3e284679c58d5a8f"  # sha256 of the JSON list, by sha256sum
+    assert [(r["id"], r["state"]) for r in records[1:]] == [(result.job_id, "claimed"), (result.job_id, "accepted")]
     assert records[1]["bucket"] == "bkt" and records[1]["key"] == "in.docx"
-    assert records[3]["task_id"] == fake.tasks[0].task_id == result.task_id
+    assert records[2]["task_id"] == fake.tasks[0].task_id == result.task_id
+    assert records[1]["owner"] == records[2]["owner"]
 
 
-def test_job_identity_is_position_bucket_key_and_process() -> None:
-    ids = {
-        job_id(0, "bkt", "a", JOB_WIRE),
-        job_id(1, "bkt", "a", JOB_WIRE),
-        job_id(0, "bkt2", "a", JOB_WIRE),
-        job_id(0, "bkt", "b", JOB_WIRE),
-        job_id(0, "bkt", "a", JOB_WIRE + "x"),
-    }
-    assert len(ids) == 5
-    assert job_id(3, "bkt", "a", JOB_WIRE) == job_id(3, "bkt", "a", JOB_WIRE)
+def test_job_identity_is_what_the_job_does_not_where_it_is() -> None:
+    # Values computed outside the code: printf '%s' '["bkt", "in.docx", "<wire>"]' | sha256sum | cut -c1-32
+    assert job_id("bkt", "in.docx", JOB_WIRE) == "6b5af332deec83bd3e284679c58d5a8f"
+    assert job_id("bkt", "in.docx", JOB_WIRE, "retake-2") == "0ac4580e5a49795f989123d8a5e268f8"
+    ids = {job_id("bkt", "a", JOB_WIRE), job_id("bkt2", "a", JOB_WIRE), job_id("bkt", "b", JOB_WIRE)}
+    assert len(ids | {job_id("bkt", "a", JOB_WIRE + "x"), job_id("bkt", "a", JOB_WIRE, "1")}) == 5
+
+
+def test_a_string_and_a_value_of_the_same_job_are_one_job(fake: FakeOSS) -> None:
+    spelled = "doc/convert,source_docx,target_pdf|sys/saveas,o_b3V0L3tiYXJlbmFtZX0ucGRm"  # another parameter order
+    with client(fake) as c:
+        results = list(c.submit_many([("bkt", "a.docx", JOB), ("bkt", "a.docx", spelled)]))
+    assert sorted(r.outcome for r in results) == ["accepted", "skipped"]
+    assert len(fake.tasks) == 1
 
 
 def test_restart_never_resubmits_accepted_jobs(fake: FakeOSS, tmp_path: Path) -> None:
@@ -131,72 +143,204 @@ def test_restart_never_resubmits_accepted_jobs(fake: FakeOSS, tmp_path: Path) ->
         again = list(c.submit_many(jobs(12), concurrency=3, journal=path))
     assert len(fake.tasks) == 12
     assert all(r.resumed and r.outcome == "accepted" for r in again)
-    assert {(r.index, r.task_id) for r in again} == {(r.index, r.task_id) for r in first}
+    assert {(r.key, r.task_id) for r in again} == {(r.key, r.task_id) for r in first}
 
 
-def test_an_edited_input_does_not_inherit_outcomes(fake: FakeOSS, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "edit, expected_new",
+    [
+        ("reverse", set()),
+        ("drop-first-10", set()),
+        ("insert-at-5", {"new.docx"}),
+        ("extend", {"in/100.docx", "in/101.docx"}),
+    ],
+)
+def test_an_edited_list_sends_exactly_the_jobs_not_yet_accepted(
+    fake: FakeOSS,
+    tmp_path: Path,
+    edit: str,
+    expected_new: set,  # type: ignore[type-arg]
+) -> None:
     path = tmp_path / "run.jsonl"
+    accepted = list(jobs(100))
+    edited = {
+        "reverse": accepted[::-1],
+        "drop-first-10": accepted[10:],
+        "insert-at-5": [*accepted[:5], ("bkt", "new.docx", JOB), *accepted[5:]],
+        "extend": list(jobs(102)),
+    }[edit]
     with client(fake) as c:
-        list(c.submit_many(jobs(3), journal=path))
-        other = Doc.convert(src="docx", to="png").save_as("png/{index}.png")
-        results = list(c.submit_many([("bkt", "in/0.docx", other), *list(jobs(3))[1:]], journal=path))
-    assert sorted((r.index, r.resumed) for r in results) == [(0, False), (1, True), (2, True)]
-    assert len(fake.tasks) == 4
+        list(c.submit_many(accepted, concurrency=8, journal=path))
+        before = len(fake.requests)
+        results = list(c.submit_many(edited, concurrency=8, journal=path))
+    sent = {r.key for r in fake.requests[before:]}
+    assert sent == expected_new  # nothing accepted is sent again, every new job is
+    by_key = keys_of(results)
+    assert all(by_key[k].outcome == "accepted" and not by_key[k].resumed for k in expected_new)
+    assert all(r.resumed for r in results if r.key not in expected_new and r.outcome == "accepted")
+    assert len({t.key for t in fake.tasks}) == len(fake.tasks)
 
 
-def test_a_torn_last_line_is_tolerated_and_cut(fake: FakeOSS, tmp_path: Path) -> None:
+def test_duplicates_in_one_list_are_sent_once_and_reported(fake: FakeOSS, tmp_path: Path) -> None:
+    items: List[Spec] = [("bkt", "a.docx", JOB), ("bkt", "b.docx", JOB), ("bkt", "a.docx", JOB), ("bkt", "a.docx", JOB)]
+    with client(fake) as c:
+        results = sorted(c.submit_many(items, concurrency=4, journal=tmp_path / "j.jsonl"), key=lambda r: r.index)
+    assert [r.outcome for r in results] == ["accepted", "accepted", "skipped", "skipped"]
+    assert all("duplicate" in (r.reason or "") for r in results[2:])
+    assert results[2].job_id == results[0].job_id
+    assert sorted(t.key for t in fake.tasks) == ["a.docx", "b.docx"]
+
+
+def test_a_caller_given_id_makes_a_deliberate_second_task(fake: FakeOSS) -> None:
+    items: List[JobSpec] = [("bkt", "a.docx", JOB), ("bkt", "a.docx", JOB, "second take")]
+    with client(fake) as c:
+        results = list(c.submit_many(items))
+    assert [r.outcome for r in results] == ["accepted", "accepted"]
+    assert len(fake.tasks) == 2
+
+
+# ---- the journal file -----------------------------------------------------------------------
+
+
+def test_a_torn_last_line_of_any_length_is_dropped(fake: FakeOSS, tmp_path: Path) -> None:
     path = tmp_path / "run.jsonl"
     with client(fake) as c:
         list(c.submit_many(jobs(2), journal=path))
-        with open(path, "ab") as fh:  # killed while writing a third job's record
-            fh.write(b'{"id":"abc","i":2,"sta')
+        with open(path, "ab") as fh:  # killed while writing a record longer than any read-ahead
+            fh.write(b'{"id":"abc","state":"accepted","owner":"x","reason":"' + b"r" * 100_000)
         results = list(c.submit_many(jobs(3), journal=path))
-    assert sorted((r.index, r.resumed) for r in results) == [(0, True), (1, True), (2, False)]
+        assert sorted((r.key, r.resumed) for r in results) == [
+            ("in/0.docx", True),
+            ("in/1.docx", True),
+            ("in/2.docx", False),
+        ]
+        again = list(c.submit_many(jobs(3), journal=path))  # and the journal stays readable
+    assert all(r.resumed for r in again)
     assert len(fake.tasks) == 3
-    assert all(isinstance(r, dict) for r in lines(path))  # every line is whole again
+    assert all(isinstance(r, dict) for r in lines(path))
+
+
+def test_a_complete_last_line_without_newline_is_kept(fake: FakeOSS, tmp_path: Path) -> None:
+    path = tmp_path / "run.jsonl"
+    with client(fake) as c:
+        list(c.submit_many(jobs(1), journal=path))
+        path.write_bytes(path.read_bytes().rstrip(b"\n"))  # the accepted record lost only its newline
+        [again] = list(c.submit_many(jobs(1), journal=path))
+        [third] = list(c.submit_many(jobs(1), journal=path))
+    assert (again.outcome, again.resumed, third.resumed) == ("accepted", True, True)
+    assert len(fake.tasks) == 1
 
 
 def test_a_damaged_line_in_the_middle_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "run.jsonl"
-    path.write_text('{"format":"procdsl.submit_many","version":1}\nnot json\n{"id":"x","i":0,"state":"queued"}\n')
+    path.write_text(HEADER + 'not json\n{"id":"x","state":"claimed","owner":"o"}\n')
     with pytest.raises(JournalError, match="line 2"):
-        read_journal(path)
-    path.write_text('{"format":"something-else","version":1}\n')
-    with pytest.raises(JournalError, match="something-else"):
-        read_journal(path)
+        JournalStore(path)
 
 
-def test_invalid_jobs_fail_with_a_reason_and_are_never_sent(fake: FakeOSS, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"bucket": "bkt", "key": "a.docx", "process": "x"}\n', "not a procdsl journal"),
+        ('{"format":"something-else","version":2}\n', "not a procdsl journal"),
+        ('{"format":"procdsl.submit_many","version":1}\n', "version 1"),
+    ],
+)
+def test_files_that_are_not_its_own_are_refused(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "jobs.jsonl"
+    path.write_text(content)
+    with pytest.raises(JournalError, match=message):
+        JournalStore(path)
+    assert path.read_text() == content  # untouched
+
+
+def test_journal_problems_are_journal_errors(tmp_path: Path) -> None:
+    with pytest.raises(JournalError, match="cannot open"):
+        JournalStore(tmp_path)  # a directory
+    with pytest.raises(JournalError, match="cannot open"):
+        JournalStore(tmp_path / "missing-dir" / "j.jsonl")
+    if os.geteuid() != 0:  # root reads any file
+        locked = tmp_path / "locked.jsonl"
+        locked.write_text(HEADER)
+        locked.chmod(0)
+        with pytest.raises(JournalError, match="cannot open"):
+            JournalStore(locked)
+
+
+def test_a_second_process_is_refused_at_once_or_waits(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    holder = JournalStore(path)
+    code = (
+        "import sys, time; from procdsl.submit import JournalStore, JournalError\n"
+        "t = time.monotonic()\n"
+        "try:\n    JournalStore(sys.argv[1]); print('opened')\n"
+        "except JournalError as e:\n    print('refused', round(time.monotonic() - t, 1), e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=30)
+    assert out.stdout.startswith("refused 0.") and "in use by another process" in out.stdout
+    waiter = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from procdsl.submit import JournalStore; "
+         "JournalStore(sys.argv[1], wait=True); print('opened')", str(path)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(0.3)
+    assert waiter.poll() is None  # still waiting for the lock
+    holder.close()
+    assert waiter.communicate(timeout=30)[0] == "opened\n"
+
+
+# ---- bad jobs, never-sent jobs, ambiguous jobs ------------------------------------------------
+
+
+def test_bad_jobs_fail_with_a_reason_and_the_rest_go_on(fake: FakeOSS, tmp_path: Path) -> None:
+    nested: Any = ()
+    for _ in range(100_000):
+        nested = (nested,)
     items: List[Any] = [
         ("bkt", "a.docx", "doc/convert,target_nope"),
         ("Bad_Bucket", "a.docx", JOB),
         ("bkt", "/a.docx", JOB),
         "not a tuple",
+        ("bkt", "lone\udc80surrogate.docx", JOB),
+        ("bkt", "a.docx", nested),
+        Unreadable("jobs.jsonl line 7: not JSON"),
         ("bkt", "ok.docx", JOB),
     ]
+    path = tmp_path / "j.jsonl"
     with client(fake) as c:
-        results = {r.index: r for r in c.submit_many(items, journal=tmp_path / "j.jsonl")}
-    assert [results[i].outcome for i in range(5)] == ["failed"] * 4 + ["accepted"]
-    assert "target" in (results[0].reason or "")
-    assert "bucket" in (results[1].reason or "")
-    assert "key" in (results[2].reason or "")
-    assert "tuple" in (results[3].reason or "")
+        results = {r.index: r for r in c.submit_many(items, journal=path)}
+        again = {r.index: r for r in c.submit_many(items, journal=path)}  # the same place does not stop it either
+    assert [results[i].outcome for i in range(8)] == ["failed"] * 7 + ["accepted"]
+    reasons = [results[i].reason or "" for i in range(7)]
+    assert "target" in reasons[0] and "bucket" in reasons[1] and "key" in reasons[2] and "tuple" in reasons[3]
+    assert "surrogate" in reasons[4] and "line 7" in reasons[6]
     assert [t.key for t in fake.tasks] == ["ok.docx"]
     assert len(fake.requests) == 1
+    assert [again[i].outcome for i in range(8)] == ["failed"] * 7 + ["accepted"]
+    assert lines(path)  # the journal stays readable with the bad key written escaped
 
 
-def test_never_sent_jobs_are_retried_on_restart(fake: FakeOSS, tmp_path: Path) -> None:
+def test_never_sent_jobs_are_sent_again_on_rerun(fake: FakeOSS, tmp_path: Path) -> None:
     path = tmp_path / "run.jsonl"
     # Nothing listens on port 9 of 127.0.0.1 here: every connection is refused, nothing is sent.
     with Client("cn-hangzhou", CREDS, "http://127.0.0.1:9", retry=NO_WAIT) as c:
         down = list(c.submit_many(jobs(4), concurrency=2, journal=path))
     assert {r.outcome for r in down} == {"failed"}
-    assert all("ConnectError" in (r.reason or "") for r in down)
-    assert all(rec.get("retry") is True for rec in lines(path) if rec.get("state") == "failed")
+    assert all("ConnectError" in (r.reason or "") and "never sent" in (r.reason or "") for r in down)
     with fake.serve() as url, Client("cn-hangzhou", CREDS, url, retry=NO_WAIT) as c:
         up = list(c.submit_many(jobs(4), concurrency=2, journal=path))
-    assert sorted((r.index, r.outcome, r.resumed) for r in up) == [(i, "accepted", False) for i in range(4)]
+    assert sorted((r.key, r.outcome, r.resumed) for r in up) == [(f"in/{i}.docx", "accepted", False) for i in range(4)]
     assert len(fake.tasks) == 4
+
+
+def test_a_dns_failure_is_never_sent_and_sent_again(fake: FakeOSS, tmp_path: Path) -> None:
+    path = tmp_path / "run.jsonl"
+    with Client("cn-hangzhou", CREDS, "http://oss.invalid", retry=NO_WAIT) as c:  # .invalid never resolves (RFC 2606)
+        [down] = list(c.submit_many(jobs(1), journal=path))
+    assert down.outcome == "failed" and "never sent" in (down.reason or "")
+    with client(fake) as c:
+        [up] = list(c.submit_many(jobs(1), journal=path))
+    assert (up.outcome, up.resumed) == ("accepted", False)
 
 
 def test_ambiguous_jobs_are_reported_not_resubmitted_unless_asked(fake: FakeOSS, tmp_path: Path) -> None:
@@ -214,16 +358,14 @@ def test_ambiguous_jobs_are_reported_not_resubmitted_unless_asked(fake: FakeOSS,
     assert len(fake.tasks) == 2  # the user asked for it
 
 
-def test_a_sent_record_without_outcome_counts_as_ambiguous(fake: FakeOSS, tmp_path: Path) -> None:
+def test_a_claim_without_outcome_counts_as_ambiguous(fake: FakeOSS, tmp_path: Path) -> None:
     path = tmp_path / "run.jsonl"
-    ident = job_id(0, "bkt", "in/0.docx", JOB_WIRE)
-    path.write_text(
-        '{"format":"procdsl.submit_many","version":1}\n'
-        f'{{"id":"{ident}","i":0,"state":"queued"}}\n{{"id":"{ident}","i":0,"state":"sent"}}\n'
-    )
+    ident = job_id("bkt", "in/0.docx", JOB_WIRE)
+    path.write_text(HEADER + f'{{"id":"{ident}","state":"claimed","owner":"host:1:dead"}}\n')
     with client(fake) as c:
         results = sorted(c.submit_many(jobs(2), journal=path), key=lambda r: r.index)
     assert [(r.outcome, r.resumed) for r in results] == [("unknown", True), ("accepted", False)]
+    assert "stopped before the answer" in (results[0].reason or "")
     assert [t.key for t in fake.tasks] == ["in/1.docx"]
 
 
@@ -236,6 +378,15 @@ def test_oss_refusals_fail_and_are_not_resent(fake: FakeOSS, tmp_path: Path) -> 
     assert refused.outcome == "failed" and refused.reason is not None and "AccessDenied (403)" in refused.reason
     assert (again.outcome, again.resumed, again.reason) == ("failed", True, refused.reason)
     assert fake.tasks == []
+
+
+def test_a_200_with_an_unreadable_body_is_unknown(tmp_path: Path) -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=b"<html>proxy"))
+    with Client("cn-hangzhou", CREDS, ENDPOINT, transport=transport, retry=NO_WAIT) as c:
+        [result] = list(c.submit_many(jobs(1), journal=tmp_path / "j.jsonl"))
+        [again] = list(c.submit_many(jobs(1), journal=tmp_path / "j.jsonl"))
+    assert result.outcome == "unknown" and "probably created" in (result.reason or "")
+    assert (again.outcome, again.resumed) == ("unknown", True)
 
 
 def _echo_secret_transport(secret: str, token: str) -> httpx.MockTransport:
@@ -265,7 +416,7 @@ def test_progress_line_only_on_request_or_terminal(fake: FakeOSS, capsys: pytest
         assert capsys.readouterr().err == ""
         list(c.submit_many(jobs(3, "p"), progress=True))
     err = capsys.readouterr().err
-    assert err.startswith("\rsubmit_many: ") and err.endswith("3 done, 3 accepted, 0 failed, 0 unknown\n")
+    assert err.startswith("\rsubmit_many: ") and err.endswith("3 done, 3 accepted, 0 failed, 0 unknown, 0 skipped\n")
 
 
 @pytest.mark.parametrize("bad", [0, -1, 1001, True, 2.5])
