@@ -34,7 +34,7 @@ import socket
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-from typing_extensions import Literal, Protocol, runtime_checkable
+from typing_extensions import Literal, Protocol, Self, runtime_checkable
 
 from ._errors import SubmitError
 
@@ -162,10 +162,14 @@ class _Mapped:
     def _write(self, lines: Sequence[Tuple[str, Ticket, Entry]]) -> None:
         pass
 
+    def _check_open(self) -> None:
+        pass
+
     def claim(self, tickets: Sequence[Ticket], resubmit_unknown: bool) -> List[Optional[Entry]]:
         answers: List[Optional[Entry]] = []
         taken: List[Tuple[str, Ticket, Entry]] = []
         with self._lock:
+            self._check_open()
             for ticket in tickets:
                 entry = self._entries.get(ticket.job_id)
                 if may_take(entry, self.owner, resubmit_unknown, self._alive):
@@ -181,19 +185,21 @@ class _Mapped:
 
     def record(self, outcomes: Sequence[Tuple[Ticket, Entry]]) -> None:
         with self._lock:
+            self._check_open()
             for ticket, entry in outcomes:
                 self._entries[ticket.job_id] = entry
             self._write([(t.job_id, t, e) for t, e in outcomes])
 
     def lookup(self, job_id: str) -> Optional[Entry]:
         with self._lock:
+            self._check_open()
             entry = self._entries.get(job_id)
         return None if entry is None else _seen(entry, self._alive)
 
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -340,11 +346,13 @@ class JournalStore(_Mapped):
         while view:
             view = view[os.write(fd, view) :]
 
-    def _write(self, lines: Sequence[Tuple[str, Ticket, Entry]]) -> None:
-        if not lines:
-            return
+    def _check_open(self) -> None:
         if self._fd is None:
             raise JournalError(f"the journal {self.path} is closed")
+
+    def _write(self, lines: Sequence[Tuple[str, Ticket, Entry]]) -> None:
+        if not lines or self._fd is None:
+            return
         try:
             self._append(self._fd, b"".join(_entry_line(*line) for line in lines))
             os.fsync(self._fd)
@@ -535,6 +543,9 @@ def _outcome_row(ticket: Ticket, entry: Entry) -> Tuple[Any, ...]:
             _text(ticket.bucket), _text(ticket.key))  # fmt: skip
 
 
+_CREATE_LOCK = 0x70726F6364736C  # "procdsl": the advisory lock that serialises table creation
+
+
 class PostgresStore:
     """A PostgreSQL table shared by many workers on many machines (``pip install 'procdsl[postgres]'``).
 
@@ -558,11 +569,13 @@ class PostgresStore:
         try:
             self._db: Any = psycopg.connect(conninfo, autocommit=True)
             self._db.execute("SELECT pg_advisory_lock(%s)", (self._key,))
-            self._db.execute(
-                f"CREATE TABLE IF NOT EXISTS {table} (id TEXT PRIMARY KEY, state TEXT NOT NULL, owner TEXT NOT NULL,"
-                " task_id TEXT, reason TEXT, retry BOOLEAN NOT NULL DEFAULT FALSE, bucket TEXT, key TEXT,"
-                " rev BIGINT NOT NULL DEFAULT 0)"
-            )
+            with self._db.transaction():  # workers starting together: CREATE TABLE IF NOT EXISTS is not atomic
+                self._db.execute("SELECT pg_advisory_xact_lock(%s)", (_CREATE_LOCK,))
+                self._db.execute(
+                    f"CREATE TABLE IF NOT EXISTS {table} (id TEXT PRIMARY KEY, state TEXT NOT NULL,"
+                    " owner TEXT NOT NULL, task_id TEXT, reason TEXT, retry BOOLEAN NOT NULL DEFAULT FALSE,"
+                    " bucket TEXT, key TEXT, rev BIGINT NOT NULL DEFAULT 0)"
+                )
         except psycopg.Error as exc:
             raise StoreError(f"cannot open the PostgreSQL store: {exc}") from None
         self._error = psycopg.Error

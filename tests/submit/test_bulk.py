@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -451,7 +452,7 @@ def test_cli_submits_a_jobs_file_and_resumes(
     rows = [{"bucket": "bkt", "key": f"cli/{i}.docx", "process": JOB_WIRE} for i in range(3)]
     jobs_file.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n")
     code, out, err = run_cli(capsys, "submit", "--jobs", str(jobs_file), "--journal", str(journal))
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, "procdsl submit: 3 jobs: 3 accepted (0 earlier), 0 failed, 0 unknown, 0 skipped\n")
     printed = sorted((json.loads(line) for line in out.splitlines()), key=lambda r: r["index"])
     assert [(r["index"], r["key"], r["outcome"], r["resumed"]) for r in printed] == [
         (i, f"cli/{i}.docx", "accepted", False) for i in range(3)
@@ -467,12 +468,182 @@ def test_cli_exit_status_and_mistakes(capsys: pytest.CaptureFixture[str], cli_fa
     jobs_file.write_text(json.dumps({"bucket": "bkt", "key": "a.docx", "process": "doc/convert,target_nope"}) + "\n")
     code, out, _ = run_cli(capsys, "submit", "--jobs", str(jobs_file))
     assert code == 1 and json.loads(out)["outcome"] == "failed"
-    jobs_file.write_text('{"bucket": "bkt", "key": "a.docx"}\n')
-    code, _, err = run_cli(capsys, "submit", "--jobs", str(jobs_file))
-    assert code == 1 and "line 1" in err
     code, _, err = run_cli(capsys, "submit", "--jobs", str(tmp_path / "missing.jsonl"))
     assert code == 1 and "no such jobs file" in err
     code, _, err = run_cli(capsys, "submit", "--journal", str(tmp_path / "j.jsonl"))
-    assert code == 1 and "--journal needs --jobs" in err
+    assert code == 1 and "need --jobs" in err
     code, _, err = run_cli(capsys, "submit", "bkt", "a.docx", JOB_WIRE, "--jobs", str(jobs_file))
     assert code == 1 and "not both" in err
+    code, _, err = run_cli(capsys, "submit", "--jobs", str(jobs_file), "--journal", "j", "--store", "sqlite:x")
+    assert code == 1 and "not both" in err
+    code, _, err = run_cli(capsys, "submit", "--jobs", str(jobs_file), "--store", "mysql://x")
+    assert code == 1 and "--store must be" in err
+
+
+def test_cli_bad_lines_fail_and_the_rest_are_sent(
+    capsys: pytest.CaptureFixture[str], cli_fake: FakeOSS, tmp_path: Path
+) -> None:
+    jobs_file = tmp_path / "jobs.jsonl"
+    good = json.dumps({"bucket": "bkt", "key": "ok.docx", "process": JOB_WIRE})
+    deep = "[" * 100_000 + "]" * 100_000
+    jobs_file.write_text('{"bucket": "bkt", "key": "a.docx"}\nnot json\n' + deep + "\n" + good + "\n")
+    code, out, err = run_cli(capsys, "submit", "--jobs", str(jobs_file), "--journal", str(tmp_path / "j.jsonl"))
+    printed = sorted((json.loads(line) for line in out.splitlines()), key=lambda r: r["index"])
+    assert code == 1  # not every job was accepted
+    assert [r["outcome"] for r in printed] == ["failed", "failed", "failed", "accepted"]
+    assert ["line 1" in printed[0]["reason"], "line 2" in printed[1]["reason"], "line 3" in printed[2]["reason"]] == [
+        True
+    ] * 3
+    assert "1 accepted (0 earlier), 3 failed" in err
+    assert [t.key for t in cli_fake.tasks] == ["ok.docx"]
+
+
+@pytest.mark.parametrize(
+    "outcomes, code",
+    [(["accepted", "accepted"], 0), (["accepted", "unknown"], 1), (["accepted", "failed"], 1)],
+)
+def test_cli_exit_code_is_zero_only_when_every_job_is_done(
+    capsys: pytest.CaptureFixture[str], cli_fake: FakeOSS, tmp_path: Path, outcomes: List[str], code: int
+) -> None:
+    jobs_file, journal = tmp_path / "jobs.jsonl", tmp_path / "j.jsonl"
+    rows = [{"bucket": "bkt", "key": f"{i}.docx", "process": JOB_WIRE} for i in range(2)]
+    jobs_file.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    if outcomes[1] == "unknown":
+        cli_fake.drop_next(after_processing=True)
+    elif outcomes[1] == "failed":
+        cli_fake.fail_next(404, "NoSuchKey", "The specified key does not exist.")
+    first = run_cli(capsys, "submit", "--jobs", str(jobs_file), "--journal", str(journal), "--concurrency", "1")
+    assert first[0] == code
+    again = run_cli(capsys, "submit", "--jobs", str(jobs_file), "--journal", str(journal))
+    assert again[0] == code  # already done is done; an earlier unknown or failure still is not
+
+
+def test_cli_stdout_closed_early_stops_quietly_with_failure(fake: FakeOSS, tmp_path: Path) -> None:
+    from tests.submit.faultserver import FaultServer
+
+    jobs_file, journal = tmp_path / "jobs.jsonl", tmp_path / "j.jsonl"
+    jobs_file.write_text("".join(json.dumps({"bucket": "bkt", "key": f"{i}.docx", "process": JOB_WIRE}) + "\n"
+                                 for i in range(300)))  # fmt: skip
+    code = (
+        "import sys, procdsl._cli as cli\n"
+        "from procdsl.submit import Client, Credentials, RetryPolicy\n"
+        "creds = Credentials('AKIDexample0001', 'SECRET-must-not-leak-0123456789')\n"
+        "cli._client = lambda region: Client('cn-hangzhou', creds, sys.argv[1], retry=RetryPolicy(base_delay=0))\n"
+        "sys.exit(cli.main(['submit', '--jobs', sys.argv[2], '--journal', sys.argv[3], '--region', 'cn-hangzhou']))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    with FaultServer(fake, default="slow", delay=0.01).serve() as url:
+        child = subprocess.Popen(
+            [sys.executable, "-c", code, url, str(jobs_file), str(journal)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        )  # fmt: skip
+        assert child.stdout is not None and child.stderr is not None
+        child.stdout.readline()
+        child.stdout.close()  # like `| head -1`
+        err = child.stderr.read()
+        child.wait(30)
+    assert child.returncode == 1
+    assert err == b""  # quiet: no traceback, no "Exception ignored"
+    assert len(fake.tasks) < 300  # it stopped sending
+    with JournalStore(journal) as store:  # and what was sent is recorded
+        assert all(store.lookup(job_id("bkt", t.key, JOB_WIRE)) is not None for t in fake.tasks)
+
+
+# ---- interrupts -------------------------------------------------------------------------------
+
+INTERRUPTED_CHILD = """
+import json, sys
+from procdsl import Doc
+from procdsl.submit import Client, Credentials, RetryPolicy
+url, journal, grace = sys.argv[1], sys.argv[2], float(sys.argv[3])
+job = Doc.convert(src="docx", to="pdf").save_as("out/{barename}.pdf")
+creds = Credentials("AKIDexample0001", "SECRET-must-not-leak-0123456789")
+with Client("cn-hangzhou", creds, url, retry=RetryPolicy(base_delay=0.0), timeout=60) as c:
+    try:
+        for r in c.submit_many((("bkt", f"int/{i}.docx", job) for i in range(40)), concurrency=4, journal=journal,
+                               grace=grace):
+            print(json.dumps(r.as_dict()), flush=True)
+    except KeyboardInterrupt:
+        print("interrupted", flush=True)
+        sys.exit(130)
+"""
+
+
+def _interrupted_run(url: str, journal: Path, grace: float, server: Any) -> Tuple[List[Dict[str, Any]], str, float]:
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")]),
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTED_CHILD, url, str(journal), str(grace)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while sum(server.counts.values()) < 4 and time.monotonic() < deadline:  # four requests in flight
+        time.sleep(0.01)
+    start = time.monotonic()
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=60)
+    elapsed = time.monotonic() - start
+    assert child.returncode == 130 and out.endswith("interrupted\n"), (out, err)
+    return [json.loads(line) for line in out.splitlines()[:-1]], err, elapsed
+
+
+def test_ctrl_c_waits_for_answers_in_flight_and_records_them(fake: FakeOSS, tmp_path: Path) -> None:
+    from tests.submit.faultserver import FaultServer
+
+    path = tmp_path / "j.jsonl"
+    server = FaultServer(fake, default="slow", delay=0.5)
+    with server.serve() as url:
+        printed, err, elapsed = _interrupted_run(url, path, 5.0, server)
+        assert elapsed < 4.0  # the answers came after 0.5 s: no need to wait the whole grace
+        assert err == ""  # no traceback, no "Task was destroyed"
+        assert len(printed) == 4 and {r["outcome"] for r in printed} == {"accepted"}  # accepted stays accepted
+        assert sorted(r["key"] for r in printed) == sorted(t.key for t in fake.tasks)
+        with Client("cn-hangzhou", CREDS, url, retry=NO_WAIT) as c:
+            after = list(c.submit_many(((b, f"int/{i}.docx", j) for i, (b, _, j) in enumerate(jobs(40))), journal=path))
+    assert sum(r.resumed for r in after) == 4
+    assert {r.outcome for r in after} == {"accepted"}
+    assert sorted(len(v) for v in server.seen.values()) == [1] * 40  # nothing sent twice
+
+
+def test_ctrl_c_against_a_hanging_server_exits_after_the_grace(fake: FakeOSS, tmp_path: Path) -> None:
+    from tests.submit.faultserver import FaultServer
+
+    path = tmp_path / "j.jsonl"
+    server = FaultServer(fake, default="slow", delay=30)
+    with server.serve() as url:
+        printed, err, elapsed = _interrupted_run(url, path, 0.5, server)
+    assert elapsed < 5.0 and err == ""
+    assert len(printed) == 4 and {r["outcome"] for r in printed} == {"unknown"}
+    assert all("interrupted while waiting" in r["reason"] for r in printed)
+    with JournalStore(path) as store:
+        found = [store.lookup(r["job_id"]) for r in printed]
+    assert [e.state if e else None for e in found] == ["unknown"] * 4
+
+
+def test_cancelling_the_async_consumer_records_what_was_in_flight(fake: FakeOSS, tmp_path: Path) -> None:
+    from tests.submit.faultserver import FaultServer
+
+    path = tmp_path / "j.jsonl"
+    server = FaultServer(fake, default="slow", delay=0.3)
+
+    async def consume(url: str) -> None:
+        async with AsyncClient("cn-hangzhou", CREDS, url, retry=NO_WAIT) as c:
+            async for _ in c.submit_many(jobs(20), concurrency=3, journal=path, grace=5):
+                pass
+
+    async def main(url: str) -> None:
+        task = asyncio.ensure_future(consume(url))
+        while sum(server.counts.values()) < 3:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    with server.serve() as url:
+        asyncio.run(main(url))
+    assert len(fake.tasks) == 3
+    with JournalStore(path) as store:
+        states = [store.lookup(job_id("bkt", t.key, JOB_WIRE)) for t in fake.tasks]
+    assert [s.state if s else None for s in states] == ["accepted"] * 3
