@@ -24,6 +24,7 @@ import importlib
 import importlib.util
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -431,14 +432,36 @@ def _bulk_jobs(n: int) -> Iterator[Tuple[str, str, Any]]:
         yield "photo-bucket", f"bulk/{i}.docx", job
 
 
+@contextlib.contextmanager
+def _postgres() -> Iterator[Optional[str]]:
+    """A private PostgreSQL server (pgserver, from the dev extra) in a temporary directory, or None."""
+    try:
+        pgserver: Any = importlib.import_module("pgserver")
+        importlib.import_module("psycopg")
+    except ImportError:
+        yield None
+        return
+    home = tempfile.mkdtemp(prefix="procdsl-bench-pg-")
+    os.chmod(home, 0o755)  # as root, pgserver runs PostgreSQL as the user "pgserver"
+    server = pgserver.get_server(os.path.join(home, "data"), cleanup_mode="delete")
+    try:
+        yield str(server.get_uri())
+    finally:
+        server.cleanup()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+BULK_STORES = ("no journal (memory)", "JSONL journal", "SQLite", "PostgreSQL")
+
+
 @case("bulk submit vs raw httpx.AsyncClient")
 def bulk_vs_raw_httpx(config: Config) -> List[Result]:
-    """Seconds per job over one run of ``n`` jobs at concurrency 16; samples interleaved like ``measure``."""
+    """Seconds per job over one run of ``n`` jobs at concurrency 16, per store; samples interleaved like ``measure``."""
     name = "bulk submit_many vs raw httpx.AsyncClient"
     try:
         import httpx
 
-        from procdsl.submit import AsyncClient, Credentials, RetryPolicy
+        from procdsl.submit import AsyncClient, Credentials, PostgresStore, RetryPolicy, SQLiteStore
     except ImportError:
         return [Skipped(name, "httpx is not installed (pip install -e '.[submit]')")]
     n = 2000 if config.number == 0 else 40
@@ -460,7 +483,7 @@ def bulk_vs_raw_httpx(config: Config) -> List[Result]:
 
             await asyncio.gather(*(worker() for _ in range(concurrency)))
 
-    async def ours(url: str, journal: Optional[str]) -> None:
+    async def ours(url: str, journal: Any) -> None:
         http = httpx.AsyncClient(limits=httpx.Limits(max_connections=concurrency))
         async with AsyncClient("cn-hangzhou", creds, url, http_client=http, retry=RetryPolicy(base_delay=0)) as c:
             async for result in c.submit_many(_bulk_jobs(n), concurrency=concurrency, journal=journal, progress=False):
@@ -473,19 +496,40 @@ def bulk_vs_raw_httpx(config: Config) -> List[Result]:
         asyncio.run(fn())
         return (time.perf_counter() - start) / n
 
-    with loopback_server() as url, tempfile.TemporaryDirectory() as tmp:
-        samples: Dict[str, List[float]] = {"raw": [], "plain": [], "journal": []}
+    with loopback_server() as url, tempfile.TemporaryDirectory() as tmp, _postgres() as pg:
+
+        def store(kind: str, r: int) -> Any:
+            """A fresh, empty store for one sample."""
+            if kind == "JSONL journal":
+                return os.path.join(tmp, f"run{r}.jsonl")
+            if kind == "SQLite":
+                return SQLiteStore(os.path.join(tmp, f"run{r}.sqlite"))
+            if kind == "PostgreSQL":
+                return PostgresStore(str(pg), table=f"bench{r}")
+            return None
+
+        kinds = [k for k in BULK_STORES if k != "PostgreSQL" or pg is not None]
+        samples: Dict[str, List[float]] = {k: [] for k in ["raw", *kinds]}
         for r in range(max(1, config.rounds)):
-            journal = os.path.join(tmp, f"run{r}.jsonl")
             samples["raw"].append(timed(lambda: raw(url)))
-            samples["plain"].append(timed(lambda: ours(url, None)))
-            samples["journal"].append(timed(lambda j=journal: ours(url, j)))  # type: ignore[misc]
+            for kind in kinds:
+                journal = store(kind, r)
+                try:
+                    samples[kind].append(timed(lambda j=journal: ours(url, j)))  # type: ignore[misc]
+                finally:
+                    if hasattr(journal, "close"):
+                        journal.close()
     base = statistics.median(samples["raw"])
     note = f"{n} jobs, concurrency {concurrency}, loopback server in another process; per-job times"
     goal = "<= 1.25x (>= 0.8x throughput)"
-    plain, journaled = statistics.median(samples["plain"]), statistics.median(samples["journal"])
-    rows.append(Row(f"{name} ({n} jobs, no journal)", plain, base, 1.25, goal, note))
-    rows.append(Row(f"{name} ({n} jobs, fsynced journal)", journaled, base, 1.25, goal, note + "; group-commit fsync"))
+    for kind in BULK_STORES:
+        if kind not in samples:
+            rows.append(Skipped(f"{name} ({n} jobs, {kind})", "pgserver/psycopg not installed (dev extra)"))
+            continue
+        detail = {"JSONL journal": "; fsynced, group commit", "SQLite": "; WAL, synchronous=FULL, group commit"}
+        detail["PostgreSQL"] = "; local pgserver over a Unix socket, group commit"
+        rows.append(Row(f"{name} ({n} jobs, {kind})", statistics.median(samples[kind]), base, 1.25, goal,
+                        note + detail.get(kind, "")))  # fmt: skip
     return rows
 
 
@@ -518,7 +562,11 @@ def bulk_memory(config: Config) -> List[Result]:
 
     peak(small)  # warm caches (imports, interned strings) before measuring
     low, high = peak(small), peak(large)
-    note = f"tracemalloc peak {low / 1024:.0f} KiB for {small:,} jobs, {high / 1024:.0f} KiB for {large:,}"
+    per_job = (high - low) / (large - small)
+    note = (
+        f"tracemalloc peak {low / 1024:.0f} KiB for {small:,} jobs, {high / 1024:.0f} KiB for {large:,}: "
+        f"{per_job:.0f} B per job for the run's duplicate check (one 128-bit id each)"
+    )
     return [Row(f"{name}: {large:,} vs {small:,} jobs", high, low, 1.5, "<= 1.5x (flat)", note, unit="B")]
 
 

@@ -32,7 +32,7 @@ import os
 import secrets
 import socket
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from typing_extensions import Literal, Protocol, Self, runtime_checkable
 
@@ -206,12 +206,46 @@ class _Mapped:
         self.close()
 
 
-class MemoryStore(_Mapped):
-    """No persistence: catches duplicates within one run (used when ``submit_many`` has no journal)."""
+class MemoryStore:
+    """No persistence: catches duplicates within one run (used when ``submit_many`` has no journal).
+
+    It remembers only which jobs this run has taken (one integer per job), not their
+    outcomes: every job it knows is this run's, so ``claim`` and ``lookup`` answer
+    ``claimed`` by this owner for it (a duplicate).
+    """
 
     def __init__(self) -> None:
-        super().__init__()
         self.owner = _new_owner()
+        self._seen: Set[int] = set()
+
+    def _key(self, job_id: str) -> Any:
+        try:
+            return int(job_id, 16)
+        except ValueError:
+            return job_id
+
+    def claim(self, tickets: Sequence[Ticket], resubmit_unknown: bool) -> List[Optional[Entry]]:
+        answers: List[Optional[Entry]] = []
+        for ticket in tickets:
+            key = self._key(ticket.job_id)
+            answers.append(Entry("claimed", self.owner) if key in self._seen else None)
+            self._seen.add(key)
+        return answers
+
+    def record(self, outcomes: Sequence[Tuple[Ticket, Entry]]) -> None:
+        self._seen.update(self._key(t.job_id) for t, _ in outcomes)
+
+    def lookup(self, job_id: str) -> Optional[Entry]:
+        return Entry("claimed", self.owner) if self._key(job_id) in self._seen else None
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 # ---- the JSONL journal ---------------------------------------------------------------------------
