@@ -17,7 +17,17 @@ import httpx
 import pytest
 
 from procdsl import AsyncJob, Doc, ProcessValueError
-from procdsl.submit import AsyncClient, BulkResult, Client, Credentials, JournalError, RetryPolicy, Unreadable
+from procdsl.submit import (
+    AsyncClient,
+    BulkResult,
+    Client,
+    Credentials,
+    JournalError,
+    PreparedRequest,
+    RetryPolicy,
+    TransportError,
+    Unreadable,
+)
 from procdsl.submit._bulk import JobSpec, job_id
 from procdsl.submit._stores import JournalStore
 from procdsl.testing import FakeOSS
@@ -342,6 +352,26 @@ def test_a_dns_failure_is_never_sent_and_sent_again(fake: FakeOSS, tmp_path: Pat
     with client(fake) as c:
         [up] = list(c.submit_many(jobs(1), journal=path))
     assert (up.outcome, up.resumed) == ("accepted", False)
+
+
+@pytest.mark.parametrize("sent, outcome, resent", [(False, "failed", True), (True, "unknown", False)])
+def test_the_clients_sent_flag_decides_a_resend(
+    fake: FakeOSS, tmp_path: Path, sent: bool, outcome: str, resent: bool
+) -> None:
+    """Whatever the client's reason (refused connection, DNS, a header refused before writing), ``sent`` decides."""
+    path = tmp_path / "run.jsonl"
+
+    class Failing(Client):
+        def send(self, prepared: PreparedRequest) -> httpx.Response:
+            raise TransportError("the request could not be written", sent=sent)
+
+    with Failing("cn-hangzhou", CREDS, ENDPOINT, transport=fake.transport(), retry=NO_WAIT) as c:
+        [first] = list(c.submit_many(jobs(1), journal=path))
+    with client(fake) as c:
+        [second] = list(c.submit_many(jobs(1), journal=path))
+    assert first.outcome == outcome
+    assert (second.outcome, second.resumed) == (("accepted", False) if resent else ("unknown", True))
+    assert len(fake.tasks) == int(resent)
 
 
 def test_ambiguous_jobs_are_reported_not_resubmitted_unless_asked(fake: FakeOSS, tmp_path: Path) -> None:
