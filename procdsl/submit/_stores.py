@@ -571,6 +571,16 @@ class SQLiteStore:
         self.close()
 
 
+class _Known:
+    """A liveness answer already established (for the owner of the entry being judged)."""
+
+    def __init__(self, alive: bool) -> None:
+        self.alive = alive
+
+    def __call__(self, owner: str) -> bool:
+        return self.alive
+
+
 def _outcome_row(ticket: Ticket, entry: Entry) -> Tuple[Any, ...]:
     reason = None if entry.reason is None else _text(entry.reason)
     return (ticket.job_id, entry.state, entry.owner, entry.task_id, reason, int(entry.retry),
@@ -669,17 +679,30 @@ class PostgresStore:
         return answer
 
     def _take_existing(self, ident: str, entry: Entry, rev: int, resubmit_unknown: bool) -> Optional[Entry]:
-        if not may_take(entry, self.owner, resubmit_unknown, self._alive):
-            return _seen(entry, self._alive)
-        swapped = self._db.execute(
-            f"UPDATE {self.table} SET state = 'claimed', owner = %s, task_id = NULL, reason = NULL, retry = FALSE,"
-            " rev = rev + 1 WHERE id = %s AND rev = %s RETURNING id",
-            (self.owner, ident, rev),
-        ).fetchone()
-        if swapped is not None:
-            return None
-        row = self._db.execute(f"SELECT {_COLUMNS} FROM {self.table} WHERE id = %s", (ident,)).fetchone()
-        return _seen(_row_entry(row), self._alive)  # another worker took it first
+        """Take a job that has an entry if the rule allows: a compare-and-swap on ``rev``, re-judged on a change."""
+        for _ in range(5):
+            alive = entry.state != "claimed" or self._alive(entry.owner)
+            if not alive:  # its worker's lock is gone: it died, or it finished after we read the row
+                row = self._select(ident)
+                if row[5] != rev:  # it finished (or another worker took it): judge the new entry
+                    entry, rev = _row_entry(row), row[5]
+                    continue
+            judged = _Known(alive)
+            if not may_take(entry, self.owner, resubmit_unknown, judged):
+                return _seen(entry, judged)
+            swapped = self._db.execute(
+                f"UPDATE {self.table} SET state = 'claimed', owner = %s, task_id = NULL, reason = NULL,"
+                " retry = FALSE, rev = rev + 1 WHERE id = %s AND rev = %s RETURNING id",
+                (self.owner, ident, rev),
+            ).fetchone()
+            if swapped is not None:
+                return None
+            row = self._select(ident)  # another worker changed it first
+            entry, rev = _row_entry(row), row[5]
+        return _seen(entry, self._alive)
+
+    def _select(self, ident: str) -> Any:
+        return self._db.execute(f"SELECT {_COLUMNS}, rev FROM {self.table} WHERE id = %s", (ident,)).fetchone()
 
     def record(self, outcomes: Sequence[Tuple[Ticket, Entry]]) -> None:
         if not outcomes:
