@@ -151,7 +151,7 @@ def test_three_workers_on_overlapping_lists_send_each_job_once(
     kind: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     where = target(kind, tmp_path, request)
-    fake = FakeOSS(_creds())
+    fake = FakeOSS(_creds(), assume_sources=True)
     server = FaultServer(fake, default="slow", delay=0.005)
     keys = [f"in/{i}.docx" for i in range(90)]
     lists = [keys[:60], keys[15:75][::-1], keys[30:] + keys[:30]]  # overlapping, in different orders
@@ -184,7 +184,7 @@ def _creds() -> Any:
 def test_killed_at_random_points_then_resumed(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     """SIGKILL a worker at random moments (mid-request, mid-store-write), three times, then finish the list."""
     where = target(kind, tmp_path, request)
-    fake = FakeOSS(_creds())
+    fake = FakeOSS(_creds(), assume_sources=True)
     server = FaultServer(fake, default="slow", delay=0.004)
     keys = [f"kill/{i}.docx" for i in range(120)]
     rng = random.Random(13)
