@@ -32,6 +32,7 @@ import os
 import secrets
 import socket
 import threading
+import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from typing_extensions import Literal, Protocol, Self, runtime_checkable
@@ -433,6 +434,28 @@ def _row_entry(row: Sequence[Any]) -> Entry:
     return Entry(state, owner, task_id, reason, bool(retry))
 
 
+def _setup_retrying(db: sqlite3.Connection, timeout: float) -> None:
+    """WAL mode and the table. Processes opening a new database together can get "locked" at once here
+    (SQLite refuses a lock upgrade that could deadlock instead of waiting), so this step retries."""
+    import sqlite3
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS procdsl_jobs (id TEXT PRIMARY KEY, state TEXT NOT NULL,"
+                " owner TEXT NOT NULL, task_id TEXT, reason TEXT, retry INTEGER NOT NULL DEFAULT 0,"
+                " bucket TEXT, key TEXT)"
+            )
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class SQLiteStore:
     """A SQLite database (stdlib ``sqlite3``, WAL, synchronous=FULL): several processes on one machine.
 
@@ -459,13 +482,7 @@ class SQLiteStore:
             raise StoreError(f"cannot register with the SQLite store {self.path}: {exc}") from None
         try:
             db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS procdsl_jobs (id TEXT PRIMARY KEY, state TEXT NOT NULL,"
-                " owner TEXT NOT NULL, task_id TEXT, reason TEXT, retry INTEGER NOT NULL DEFAULT 0,"
-                " bucket TEXT, key TEXT)"
-            )
+            _setup_retrying(db, timeout)
         except sqlite3.Error as exc:
             self._release()
             raise StoreError(f"cannot open the SQLite store {self.path}: {exc}") from None
