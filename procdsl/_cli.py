@@ -9,6 +9,7 @@
     procdsl url BUCKET KEY STRING      a signed GET URL (needs procdsl[submit] and credentials)
     procdsl submit BUCKET KEY STRING   start an asynchronous job
     procdsl submit --jobs FILE.jsonl --journal PATH   many jobs, resumable (one JSON result per line)
+    procdsl submit --jobs FILE.jsonl --store sqlite:PATH|postgresql://...   shared by processes or machines
     procdsl spec [--schema]            the operation catalogue as JSON
 
 Mistakes in the input print a message with a caret under the column and exit

@@ -415,15 +415,6 @@ def _fsync_directory(path: str) -> None:
         os.close(fd)
 
 
-def read_journal(path: PathLike) -> Dict[str, Entry]:
-    """Every job's last entry in a journal (takes the lock while reading: fails if a run holds it)."""
-    store = JournalStore(path)
-    try:
-        return dict(store._entries)
-    finally:
-        store.close()
-
-
 # ---- SQL stores ---------------------------------------------------------------------------------
 
 _COLUMNS = "state, owner, task_id, reason, retry"
