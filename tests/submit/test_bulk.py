@@ -677,3 +677,18 @@ def test_cancelling_the_async_consumer_records_what_was_in_flight(fake: FakeOSS,
     with JournalStore(path) as store:
         states = [store.lookup(job_id("bkt", t.key, JOB_WIRE)) for t in fake.tasks]
     assert [s.state if s else None for s in states] == ["accepted"] * 3
+
+
+def test_cli_store_sqlite_resumes(capsys: pytest.CaptureFixture[str], cli_fake: FakeOSS, tmp_path: Path) -> None:
+    jobs_file = tmp_path / "jobs.jsonl"
+    rows = [{"bucket": "bkt", "key": f"s/{i}.docx", "process": JOB_WIRE} for i in range(3)]
+    jobs_file.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    store = f"sqlite:{tmp_path / 'jobs.sqlite'}"
+    code, _, _ = run_cli(capsys, "submit", "--jobs", str(jobs_file), "--store", store)
+    assert code == 0
+    rows.reverse()  # another order, the same jobs
+    jobs_file.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    code, out, err = run_cli(capsys, "submit", "--jobs", str(jobs_file), "--store", store)
+    assert code == 0 and all(json.loads(line)["resumed"] for line in out.splitlines())
+    assert "3 accepted (3 earlier)" in err
+    assert len(cli_fake.tasks) == 3
