@@ -10,8 +10,9 @@ leniently the last one is its meaning.
 
 from __future__ import annotations
 
-from typing import List, Literal, Optional, Sequence, Tuple, TypeVar, Union, cast
+from typing import Dict, List, Literal, Optional, Sequence, Tuple, TypeVar, Union, cast
 
+from . import _stages
 from ._declare import MessageTask, ObjectTask, is_family, known_families, lookup
 from ._grammar import Segment, Stage, Token, tokenize
 from ._operations.sys import Notify, SaveAs
@@ -33,7 +34,7 @@ from ._stages import (
 )
 from .errors import ProcessError, ProcessSyntaxError, StageError
 
-__all__ = ["MAX_LENGTH", "parse", "parse_operation", "prepare"]
+__all__ = ["MAX_LENGTH", "parse", "parse_operation", "prepare", "read"]
 
 Context = Literal["sync", "async"]
 #: The longest string procdsl reads (its own documented limit: docs/errors.md). OSS refuses an
@@ -53,8 +54,31 @@ def parse(text: str, *, strict: bool = True, context: Optional[Context] = None) 
     (``https://bucket.oss-….aliyuncs.com/key?x-oss-process=…``, signed or not)
     gives its ``x-oss-process`` value.
     """
-    text, context = prepare(text, context)
-    return _parse_decoded(text, strict, context)
+    key = (text, strict, context)
+    if type(text) is str:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            return cached
+    warned = _stages.key_warnings
+    value = read(text, strict=strict, context=context)
+    if len(text) <= _CACHE_TEXT and _stages.key_warnings == warned:  # a hit must warn like a miss
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()  # simple and safe under threads; the next reads fill it again
+        _CACHE[key] = value
+    return value
+
+
+def read(text: str, *, strict: bool = True, context: Optional[Context] = None) -> Process:
+    """``parse`` without its cache: read ``text`` afresh."""
+    decoded, context = prepare(text, context)
+    return _parse_decoded(decoded, strict, context)
+
+
+# Values are immutable, so a string read again (a stored job, a template) can return the
+# value read before. Bounded (emptied when full); only short strings.
+_CACHE: Dict[Tuple[str, bool, Optional[Context]], Process] = {}
+_CACHE_SIZE = 512
+_CACHE_TEXT = 4096
 
 
 def prepare(text: str, context: Optional[Context] = None) -> Tuple[str, Optional[Context]]:

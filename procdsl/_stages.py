@@ -89,9 +89,15 @@ def _is_sync(op: AnyOperation) -> bool:
     return isinstance(op, RawOperation) or op.processing == "sync"
 
 
+#: How many SaveAsKeyWarnings were given; ``parse`` caches only values whose building gave none.
+key_warnings = 0
+
+
 def _warn_key(op: Union[AnyOperation, Style], save: SaveAs) -> None:
+    global key_warnings
     message = op.save_key_warning(save.key)
     if message is not None:
+        key_warnings += 1
         warnings.warn(message, SaveAsKeyWarning, stacklevel=4)
 
 
