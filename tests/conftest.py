@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Tuple
 EXAMPLES = Path(__file__).resolve().parent / "data" / "examples.jsonl"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read() -> Tuple[Dict[str, Any], ...]:
     with EXAMPLES.open(encoding="utf-8") as handle:
         return tuple(json.loads(line) for line in handle if line.strip())
