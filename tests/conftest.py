@@ -7,6 +7,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
+from hypothesis import settings
+
+# Hypothesis's per-example deadline (200 ms) measures the machine, not procdsl: on a loaded CI
+# runner a first call that imports or compiles something overshoots it and the run fails as
+# "flaky". Speed has its own checks (benchmarks/); properties here check behaviour only.
+settings.register_profile("procdsl", deadline=None)
+settings.load_profile("procdsl")
+
 #: One JSON object a line; every row names its source page or SDK file (see tests/data/README.md).
 EXAMPLES = Path(__file__).resolve().parent / "data" / "examples.jsonl"
 
