@@ -86,7 +86,7 @@ def _operation(op: Dict[str, Any], cls: Any, name: str, level: str = "###") -> L
     if op["rules"]:
         lines.append("")
     if not op["parameters"]:
-        return lines + ["No parameters.", ""]
+        return [*lines, "No parameters.", ""]
     lines += [
         "| Python name | wire key | allowed values | default | description |",
         "|---|---|---|---|---|",
@@ -96,7 +96,7 @@ def _operation(op: Dict[str, Any], cls: Any, name: str, level: str = "###") -> L
         allowed = p["allowed"] + (" (URL-safe base64 on the wire)" if p["encoding"] != "plain" else "")
         doc = p["doc"] + (f" *Note: {p['note']}*" if p["note"] else "")
         lines.append(f"| `{p['name']}` | {key} | {_cell(allowed)} | {_cell(_default(p))} | {_cell(doc)} |")
-    return lines + [""]
+    return [*lines, ""]
 
 
 def render_reference() -> str:
@@ -169,10 +169,14 @@ def render_builders() -> str:
 
 
 def _anchor(name: str, wire: str) -> str:
-    """The id MkDocs' toc gives the heading ``Image.resize · image/resize``."""
-    from markdown.extensions.toc import slugify
+    """The id MkDocs' toc gives the heading ``Image.resize · image/resize`` (Python-Markdown's
+    default ``slugify``, restated so the tests need no Markdown installed)."""
+    import re
+    import unicodedata
 
-    return str(slugify(f"{name} · {wire}", "-"))
+    text = unicodedata.normalize("NFKD", f"{name} · {wire}").encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^\w\s-]", "", text).strip().lower()
+    return re.sub(r"[-\s]+", "-", text)
 
 
 def on_page_markdown(markdown: str, **kwargs: Any) -> str:

@@ -55,3 +55,14 @@ def test_no_example_builds_a_process_string_by_hand() -> None:
             for line in code.splitlines():
                 # an f-string that holds a process string (object keys with {Var.…} are fine)
                 assert not re.search(rf'f"[^"]*{family}[^"]*\{{', line), (page.name, line)
+
+
+def test_builder_links_use_the_anchors_mkdocs_makes() -> None:
+    toc = pytest.importorskip("markdown.extensions.toc")
+    sys.path.insert(0, str(DOCS))
+    try:
+        import gen_reference
+    finally:
+        sys.path.remove(str(DOCS))
+    for name, wire in (("Image.resize", "image/resize"), ("Hls.ts", "hls/ts"), (".save_as", "sys/saveas")):
+        assert gen_reference._anchor(name, wire) == toc.slugify(f"{name} · {wire}", "-")
