@@ -28,7 +28,12 @@ def exception_classes() -> List[Type[BaseException]]:
     for info in pkgutil.walk_packages(procdsl.__path__, "procdsl."):
         if info.name.endswith("__main__"):
             continue
-        module = importlib.import_module(info.name)
+        try:
+            module = importlib.import_module(info.name)
+        except ModuleNotFoundError as missing:  # an adapter whose framework is not installed (web_django)
+            if (missing.name or "").startswith("procdsl"):
+                raise
+            continue
         for name, value in vars(module).items():
             if (
                 isinstance(value, type)

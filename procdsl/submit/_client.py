@@ -149,7 +149,13 @@ class _BaseClient:
         )
 
     def _presign(
-        self, bucket: str, key: str, process: Union[GetProcess, str], expires: int, version: Literal["v4", "v1"]
+        self,
+        bucket: str,
+        key: str,
+        process: Union[GetProcess, str],
+        expires: int,
+        version: Literal["v4", "v1"],
+        signed_at: Optional[datetime] = None,
     ) -> str:
         """The presigned GET URL of ``sign_url`` (shared: signing is pure, no I/O)."""
         return presign_url(
@@ -157,7 +163,7 @@ class _BaseClient:
             endpoint=self.endpoint,
             credentials=self._credentials,
             region=self.region,
-            now=self.now(),
+            now=signed_at if signed_at is not None else self.now(),
             expires=expires,
             version=version,
             product=self.product,
@@ -335,12 +341,14 @@ class Client(_BaseClient):
         expires: int = 600,
         *,
         version: Literal["v4", "v1"] = "v4",
+        signed_at: Optional[datetime] = None,
     ) -> str:
         """A presigned GET URL carrying ``x-oss-process`` (V4; ``version="v1"`` for the legacy form).
 
-        V4 URLs last at most 7 days.
+        V4 URLs last at most 7 days. ``signed_at`` (aware) signs as of that time instead
+        of now, so the same arguments give the same URL (``procdsl.web`` caches on it).
         """
-        return self._presign(bucket, key, process, expires, version)
+        return self._presign(bucket, key, process, expires, version, signed_at)
 
     def process(self, bucket: str, key: str, job: Union[SyncJob, str]) -> ProcessResult:
         """ProcessObject: run a synchronous process and save the result (``|sys/saveas``)."""
@@ -437,9 +445,10 @@ class AsyncClient(_BaseClient):
         expires: int = 600,
         *,
         version: Literal["v4", "v1"] = "v4",
+        signed_at: Optional[datetime] = None,
     ) -> str:
         """As ``Client.sign_url`` (a coroutine like every ``AsyncClient`` method; it does no I/O)."""
-        return self._presign(bucket, key, process, expires, version)
+        return self._presign(bucket, key, process, expires, version, signed_at)
 
     async def process(self, bucket: str, key: str, job: Union[SyncJob, str]) -> ProcessResult:
         """As ``Client.process``."""
