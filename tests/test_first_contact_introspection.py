@@ -27,7 +27,6 @@ from procdsl import (
     SyncProcess,
     Video,
 )
-from procdsl._compat import Literal
 from procdsl._declare import Operation, all_operations
 from procdsl._introspect import builders
 from procdsl._operations import doc, image, video
@@ -132,7 +131,7 @@ def test_doc_convert_signature_and_help() -> None:
     signature = inspect.signature(Doc.convert)
     assert list(signature.parameters) == ["to", "src", "pages", "extra"]
     to = signature.parameters["to"]
-    assert (to.kind, to.default, to.annotation) == (KW, EMPTY, Literal["pdf", "png", "jpg", "txt"])
+    assert (to.kind, to.default, get_args(to.annotation)) == (KW, EMPTY, ("pdf", "png", "jpg", "txt"))
     text = _help(Doc.convert)
     assert "convert(*, to: Literal['pdf', 'png', 'jpg', 'txt'], src:" in text
     assert "to (wire key target): one of pdf, png, jpg, txt; required." in text
