@@ -47,7 +47,7 @@ def _default(param: Dict[str, Any]) -> str:
 
 def user_names() -> Dict[Any, str]:
     """Operation class -> the name users call: ``Image.resize``, ``Doc.convert``, ``.save_as``."""
-    from procdsl._introspect import builders
+    from procdsl._builders import entry_points as builders
     from procdsl._operations.sys import Notify, SaveAs
 
     names: Dict[Any, str] = {SaveAs: ".save_as", Notify: ".notify"}
@@ -142,7 +142,7 @@ def render_builders() -> str:
     """Every entry point by namespace: its call, what it returns and a link to its reference."""
     import inspect
 
-    from procdsl._introspect import builders
+    from procdsl._builders import entry_points as builders
 
     lines: List[str] = []
     namespace = ""

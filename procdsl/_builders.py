@@ -9,7 +9,7 @@ operations, a ``NotifyOperation`` for blind-watermark extraction.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable, List, Tuple
 
 from ._compat import ParamSpec
 from ._declare import MessageTask, ObjectTask, Operation
@@ -19,7 +19,7 @@ from ._operations import audio, doc, hls, video
 from ._operations.image import Deblindwatermark, ImageOperation
 from ._stages import AsyncOperation, IfStatus404, ImagePipeline, NotifyOperation, SyncProcess
 
-__all__ = ["Audio", "Doc", "Hls", "Image", "Video"]
+__all__ = ["Audio", "Doc", "Hls", "Image", "Video", "entry_points"]
 
 P = ParamSpec("P")
 
@@ -104,3 +104,27 @@ class Hls:
     m3u8 = sync_op(hls.M3u8)
     sign = sync_op(hls.Sign)
     ts = if_missing_op(hls.Ts)
+
+
+def entry_points() -> Tuple[Tuple[str, Any], ...]:
+    """``(name users call, builder)`` for every entry point: ``("Image.resize", …)``, ``("Doc.convert", …)``.
+
+    Image steps are given bound to ``Image``; the docs and the introspection tests walk this.
+    """
+    from ._image_steps import step
+
+    found: List[Tuple[str, Any]] = []
+    for label, namespace in (
+        ("Image", _ImageNamespace),
+        ("Video", Video),
+        ("Audio", Audio),
+        ("Doc", Doc),
+        ("Hls", Hls),
+    ):
+        for klass in reversed(namespace.__mro__):
+            for name, value in vars(klass).items():
+                if isinstance(value, staticmethod):
+                    value = value.__func__
+                if isinstance(value, (Builder, step)):
+                    found.append((f"{label}.{name}", getattr(Image, name) if label == "Image" else value))
+    return tuple(found)

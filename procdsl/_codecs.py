@@ -8,7 +8,8 @@ to any error (see ``spec.Param``).
 Text that could hold a separator (object keys, bucket and topic names,
 watermark text, fonts) is URL-safe base64 of UTF-8 without padding on output;
 input may be padded and may use the standard alphabet (the .NET and PHP SDK
-samples send ``+/`` and ``=``; see grammar/media.md Part 1 §2.1 and Part 2 §14).
+samples send ``+/`` and ``=``; the PHP one is on
+https://help.aliyun.com/zh/oss/developer-reference/asynchronous-processing-using-oss-sdk-for-php-v2).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import base64
 import binascii
 import math
 import re
-from typing import Any, Generic, Sequence, TypeVar, get_args
+from typing import Any, Generic, TypeVar, get_args
 
 __all__ = [
     "B64Text",
@@ -336,7 +337,17 @@ _HEX = re.compile(r"[0-9A-Fa-f]{6}")
 _HASH_HEX = re.compile(r"#?[0-9A-Fa-f]{6}")
 
 
-class HexColor(Codec[str]):
+class _Verbatim(Codec[str]):
+    """A text value that is written as it is: reading it is checking it."""
+
+    def encode(self, value: str) -> str:
+        return value
+
+    def decode(self, text: str) -> str:
+        return self.check(text)
+
+
+class HexColor(_Verbatim):
     """An ``RRGGBB`` colour; case is kept as written.
 
     Image pages write it without ``#``; with ``hash_prefix`` an optional leading ``#``
@@ -354,12 +365,6 @@ class HexColor(Codec[str]):
             raise CodecError(f"must be {self.describe()}, such as FF0000")
         return value
 
-    def encode(self, value: str) -> str:
-        return value
-
-    def decode(self, text: str) -> str:
-        return self.check(text)
-
     def describe(self) -> str:
         if self.hash_prefix:
             return "a hex colour RRGGBB, optionally written #RRGGBB"
@@ -372,7 +377,7 @@ class HexColor(Codec[str]):
 _RES = re.compile(r"([0-9]*)x([0-9]*)")
 
 
-class Resolution(Codec[str]):
+class Resolution(_Verbatim):
     """``WxH`` with sides in ``[lo, hi]``; ``one_side`` allows ``640x`` or ``x360``."""
 
     kind = "resolution"
@@ -397,12 +402,6 @@ class Resolution(Codec[str]):
                 raise CodecError(f"must be {self.describe()}")
         return value
 
-    def encode(self, value: str) -> str:
-        return value
-
-    def decode(self, text: str) -> str:
-        return self.check(text)
-
     def describe(self) -> str:
         even = " even" if self.even else ""
         omit = "; one side may be left out, as in 640x" if self.one_side else ""
@@ -410,8 +409,3 @@ class Resolution(Codec[str]):
 
     def spec(self) -> dict[str, Any]:
         return {"type": "resolution", "min": self.lo, "max": self.hi, "even": self.even, "one_side": self.one_side}
-
-
-def literal_values(alias: Any) -> Sequence[Any]:
-    """The values of a ``Literal`` alias (for docs and strategies)."""
-    return get_args(alias)

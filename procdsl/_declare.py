@@ -32,6 +32,7 @@ from typing import (
     Dict,
     FrozenSet,
     Iterable,
+    List,
     Mapping,
     Optional,
     Sequence,
@@ -54,6 +55,10 @@ __all__ = [
     "Param",
     "Processing",
     "Rule",
+    "Section",
+    "SectionCodec",
+    "Sections",
+    "SubSection",
     "all_operations",
     "at_least_one",
     "canonical_value",
@@ -63,15 +68,19 @@ __all__ = [
     "lookup",
     "param",
     "requires",
+    "scratch_registry",
+    "section",
+    "sections",
 ]
 
 Processing = Literal["sync", "async"]
+T = TypeVar("T")
 _MISSING: Any = object()
 
 
 @frozen
 class Param:
-    """One parameter's wire metadata; ``name`` is filled in by the metaclass."""
+    """One parameter's wire metadata, made by ``param()``; ``name`` is filled in by the metaclass."""
 
     __slots__ = ("codec", "default", "doc", "key", "kw_only", "name", "note", "server_default")
     key: Optional[str]
@@ -84,29 +93,6 @@ class Param:
     note: str
     kw_only: bool
     name: str
-
-    def __init__(
-        self,
-        key: Optional[str],
-        codec: Codec[Any],
-        default: Any = _MISSING,
-        doc: str = "",
-        server_default: Optional[str] = None,
-        note: str = "",
-        kw_only: bool = True,
-        name: str = "",
-    ) -> None:
-        for field, value in (
-            ("key", key),
-            ("codec", codec),
-            ("default", default),
-            ("doc", doc),
-            ("server_default", server_default),
-            ("note", note),
-            ("kw_only", kw_only),
-            ("name", name),
-        ):
-            object.__setattr__(self, field, value)
 
     def _named(self, name: str) -> Param:
         return Param(self.key, self.codec, self.default, self.doc, self.server_default, self.note, self.kw_only, name)
@@ -140,18 +126,20 @@ def param(
 
     Give ``default=None`` for an optional parameter; leave it out for a required one.
     """
-    return Param(key, codec, default, doc, server_default, note, kw_only)
+    return Param(key, codec, default, doc, server_default, note, kw_only, "")
 
 
+@frozen
 class Rule:
     """A rule between parameters, checked at construction and described in docs."""
 
-    def __init__(self, text: str, check: Callable[[Mapping[str, Any]], bool]) -> None:
-        self.text = text
-        self._check = check
+    __slots__ = ("check", "text")
+    text: str
+    #: True when the values (``name -> value``, unset ones absent or None) keep the rule.
+    check: Callable[[Mapping[str, Any]], bool]
 
     def holds(self, values: Mapping[str, Any]) -> bool:
-        return self._check(values)
+        return self.check(values)
 
     def __repr__(self) -> str:
         return f"Rule({self.text!r})"
@@ -182,6 +170,112 @@ def requires(name: str, other: str, *values: Any) -> Rule:
     )
 
 
+# -- sections ---------------------------------------------------------------------------------
+# Some operations own the ``/name,k_v,…`` segments that follow them: ``video/concat`` its
+# ``/pre,…`` and ``/sur,…`` clips, ``doc/preview`` its ``/watermark,…``. Such a segment is a
+# ``Section`` (an unregistered operation); the owner declares a field with ``sections()`` or
+# ``section()``, and ``Operation`` writes those fields as segments and reads them back.
+
+
+class SectionCodec(Codec[T]):
+    """Base of the codecs of section fields: written as segments, never as ``key_value``."""
+
+    #: The section classes by segment name (``{"pre": Pre, "sur": Sur}``).
+    types: Dict[str, Type[Section]]
+
+    def decode(self, text: str) -> T:
+        raise CodecError(f"is written as /{'/'.join(self.types)} segments after the parameters")
+
+    def collect(self, items: Sequence[Section]) -> T:
+        """The field's value from the sections read, in written order."""
+        raise NotImplementedError
+
+
+class Sections(SectionCodec[Tuple["Section", ...]]):
+    """An ordered tuple of sections (concat ``/pre`` and ``/sur`` clips), kept as written."""
+
+    kind = "sections"
+
+    def __init__(self, *types: Type[Section], min_items: int, max_items: int) -> None:
+        self.types = {t.action: t for t in types}
+        self.min_items, self.max_items = min_items, max_items
+
+    def check(self, value: object) -> Tuple[Section, ...]:
+        if not isinstance(value, (tuple, list)):
+            raise CodecError(f"must be a tuple ({self.describe()})")
+        items = tuple(value)
+        for item in items:
+            if type(item) not in self.types.values():
+                raise CodecError(f"must hold only {', '.join(t.__name__ for t in self.types.values())} values")
+        if not self.min_items <= len(items) <= self.max_items:
+            raise CodecError(f"must be {self.describe()}")
+        return items
+
+    def encode(self, value: Tuple[Section, ...]) -> str:
+        return "/".join(item.to_wire() for item in value)
+
+    def collect(self, items: Sequence[Section]) -> Tuple[Section, ...]:
+        return self.check(tuple(items))
+
+    def describe(self) -> str:
+        names = " and ".join(f"/{name}" for name in self.types)
+        return f"{self.min_items} to {self.max_items} {names} segments, in order"
+
+    def spec(self) -> Dict[str, Any]:
+        return {
+            "type": "sections",
+            "min": self.min_items,
+            "max": self.max_items,
+            "segments": {name: _section_spec(t) for name, t in self.types.items()},
+        }
+
+
+class SubSection(SectionCodec["Section"]):
+    """At most one section of one type (``/watermark`` of ``doc/preview``)."""
+
+    kind = "section"
+
+    def __init__(self, type_: Type[Section]) -> None:
+        self.type = type_
+        self.types = {type_.action: type_}
+
+    def check(self, value: object) -> Section:
+        if type(value) is not self.type:
+            raise CodecError(f"must be a {self.type.__name__} value")
+        assert isinstance(value, Section)
+        return value
+
+    def encode(self, value: Section) -> str:
+        return value.to_wire()
+
+    def collect(self, items: Sequence[Section]) -> Section:
+        if len(items) > 1:
+            raise CodecError(f"may appear once; got {len(items)} /{self.type.action} segments")
+        return self.check(items[0])
+
+    def describe(self) -> str:
+        return f"one /{self.type.action} segment"
+
+    def spec(self) -> Dict[str, Any]:
+        return {"type": "section", "segment": {self.type.action: _section_spec(self.type)}}
+
+
+def _section_spec(cls: Type[Section]) -> Dict[str, Any]:
+    return {"class": cls.__name__, "params": {p.key: p.codec.spec() for p in cls.__params__}}
+
+
+def sections(
+    *types: Type[Section], min_items: int, max_items: int, default: Any = _MISSING, doc: str = "", note: str = ""
+) -> Any:
+    """Declare a field of ``/name,…`` segments of the given ``Section`` types, kept in written order."""
+    return Param(None, Sections(*types, min_items=min_items, max_items=max_items), default, doc, None, note, True, "")
+
+
+def section(type_: Type[Section], *, default: Any = _MISSING, doc: str = "", note: str = "") -> Any:
+    """Declare a field of at most one ``/name,…`` segment of the ``Section`` type ``type_``."""
+    return Param(None, SubSection(type_), default, doc, None, note, True, "")
+
+
 _REGISTRY: Dict[Tuple[str, str], Type[Operation]] = {}
 _FAMILIES: Set[str] = set()
 
@@ -202,13 +296,45 @@ def is_family(name: str) -> bool:
 
 
 def all_operations() -> Sequence[Type[Operation]]:
-    """Every registered operation class, in registration order."""
-    from . import _operations  # noqa: F401  (registers the catalogue)
+    """Every registered operation class, in registration order.
 
+    The package root imports the whole catalogue (``procdsl._operations``), so
+    every operation is registered once ``procdsl`` is imported.
+    """
     return tuple(_REGISTRY.values())
 
 
-@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(param, Param))
+def _register(cls: Type[Operation]) -> None:
+    """Register ``cls`` under ``family/action``; a second class for the same name is an error."""
+    name = (cls.family, cls.action)
+    old = _REGISTRY.get(name)
+    if old is not None and (old.__module__, old.__qualname__) != (cls.__module__, cls.__qualname__):
+        raise TypeError(
+            f"{cls.family}/{cls.action} is declared twice: by {old.__module__}.{old.__qualname__} and by "
+            f"{cls.__module__}.{cls.__qualname__}; give one of them another action (or family)"
+        )
+    _REGISTRY[name] = cls
+    _FAMILIES.add(cls.family)
+
+
+class scratch_registry:
+    """``with scratch_registry(): ...``: operations declared inside are forgotten on exit.
+
+    For tests that declare throwaway (even deliberately wrong) operation classes.
+    """
+
+    def __enter__(self) -> None:
+        self._saved = dict(_REGISTRY), set(_FAMILIES)
+
+    def __exit__(self, *exc: object) -> None:
+        registry, families = self._saved
+        _REGISTRY.clear()
+        _REGISTRY.update(registry)
+        _FAMILIES.clear()
+        _FAMILIES.update(families)
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(param, sections, section))
 class OperationMeta(type):
     """Collects ``param()`` declarations into ``__params__`` and makes the class slotted."""
 
@@ -230,8 +356,13 @@ class OperationMeta(type):
         # Lookup tables, computed once per class so construction and writing stay cheap.
         ns["_by_name"] = {p.name: p for p in params}
         ns["_by_key"] = {p.key: p for p in params if p.key is not None}
+        segmented = tuple(p for p in params if isinstance(p.codec, SectionCodec))
         ns["_positional"] = tuple(p for p in params if not p.kw_only)
-        ns["_bare"] = tuple(p for p in params if p.key is None)
+        ns["_bare"] = tuple(p for p in params if p.key is None and p not in segmented)
+        ns["_sections"] = segmented
+        ns["_section_names"] = frozenset(p.name for p in segmented)
+        ns["_segment_owners"] = {name: p for p in segmented for name in p.codec.types}  # type: ignore[attr-defined]
+        ns["subsections"] = frozenset(ns["_segment_owners"])
         ns["_required"] = tuple(p for p in params if p.default is _MISSING)
         ns["_index"] = {p.name: i for i, p in enumerate(params)}
         cls = super().__new__(mcls, name, bases, ns, **kw)
@@ -240,12 +371,18 @@ class OperationMeta(type):
             "_validate" in vars(k) for k in cls.__mro__[:-2]
         )
         type.__setattr__(cls, "_checks", checks)
-        family = ns.get("family")
-        action = ns.get("action")
-        # A class may opt out with ``register: ClassVar[bool] = False`` (helpers such as concat heads).
-        if family and action and isinstance(family, str) and isinstance(action, str) and ns.get("register", True):
-            _REGISTRY[(family, action)] = cls  # type: ignore[assignment]
-            _FAMILIES.add(family)
+        # A class that names its own action is registered under its (possibly inherited)
+        # family; one with no family is an error unless it is a Section. Bases without an
+        # action (the task bases) and subclasses that keep their parent's (WatermarkResize)
+        # are not registered.
+        if ns.get("action"):
+            if getattr(cls, "family", ""):
+                _register(cls)  # type: ignore[arg-type]
+            elif not getattr(cls, "_is_section", False):
+                raise TypeError(
+                    f"{cls.__module__}.{cls.__qualname__} declares action {ns['action']!r} but no family; "
+                    "set family (or derive from Section for a /segment of another operation)"
+                )
         return cls
 
     @property
@@ -270,8 +407,9 @@ class Operation(metaclass=OperationMeta):
     #: True for an async operation whose result arrives only in the notify message
     #: (``image/deblindwatermark``): it is sent with ``sys/notify`` and no save-as.
     result_via_notify: ClassVar[bool] = False
-    #: Names of ``/name,…`` segments that belong to this operation (``pre``/``sur``
-    #: clips of ``video/concat``); the parser hands them to ``from_segments``.
+    #: Names of the ``/name,…`` segments that belong to this operation (``pre``/``sur``
+    #: clips of ``video/concat``), from its ``sections()``/``section()`` fields; the
+    #: parser hands them to ``from_segments``.
     subsections: ClassVar[FrozenSet[str]] = frozenset()
     #: Unknown ``key_value`` parameters kept by lenient parsing (written last).
     extra: Tuple[Tuple[str, str], ...] = ()
@@ -280,6 +418,9 @@ class Operation(metaclass=OperationMeta):
     _by_key: ClassVar[Dict[str, Param]] = {}
     _positional: ClassVar[Tuple[Param, ...]] = ()
     _bare: ClassVar[Tuple[Param, ...]] = ()
+    _sections: ClassVar[Tuple[Param, ...]] = ()
+    _section_names: ClassVar[FrozenSet[str]] = frozenset()
+    _segment_owners: ClassVar[Dict[str, Param]] = {}
     _required: ClassVar[Tuple[Param, ...]] = ()
     _index: ClassVar[Dict[str, int]] = {}
     _checks: ClassVar[bool] = False
@@ -446,8 +587,11 @@ class Operation(metaclass=OperationMeta):
     def wire_params(self) -> Iterable[str]:
         """Each parameter as written on the wire (``w_100`` or a bare ``90``)."""
         by_name = self._by_name
+        segments = self._section_names
         out = []
         for name in self._order:
+            if name in segments:
+                continue  # written after the parameters, by to_wire
             p = by_name[name]
             text = p.codec.encode(getattr(self, name))
             out.append(text if p.key is None else f"{p.key}_{text}")
@@ -455,28 +599,70 @@ class Operation(metaclass=OperationMeta):
         return out
 
     def to_wire(self, *, with_family: bool = True) -> str:
-        """This operation as ``family/action,params`` (or ``action,params``)."""
+        """This operation as ``family/action,params`` (or ``action,params``), then its sections."""
         head = self.wire_name() if with_family else self.action
-        return ",".join((head, *self.wire_params()))
+        text = ",".join((head, *self.wire_params()))
+        for p in self._sections:
+            value = getattr(self, p.name)
+            if value:
+                text += "/" + p.codec.encode(value)
+        return text
 
     @classmethod
     def from_segments(
         cls, tokens: Sequence[Any], subsegments: Sequence[Any], *, strict: bool, source: Optional[str] = None
     ) -> Self:
-        """Build from this operation's tokens and its ``subsections`` segments.
+        """Build from this operation's tokens and the segments of its ``subsections``.
 
-        Only operations that declare ``subsections`` get non-empty ``subsegments``.
+        Only operations with ``sections()``/``section()`` fields get non-empty ``subsegments``.
         """
-        return cls.from_tokens(tokens, strict=strict, source=source)
+        if not subsegments:
+            return cls.from_tokens(tokens, strict=strict, source=source)
+        values, extra = cls._read_tokens(tokens, strict, source)
+        position = tokens[0].position if tokens else subsegments[0].name.position
+        found: Dict[str, List[Section]] = {}
+        for segment in subsegments:
+            name = segment.name.text
+            p = cls._segment_owners[name]
+            section_cls = p.codec.types[name]  # type: ignore[attr-defined]
+            found.setdefault(p.name, []).append(section_cls.from_tokens(segment.params, strict=strict, source=source))
+        for name, items in found.items():
+            p = cls._by_name[name]
+            try:
+                values[name] = p.codec.collect(items)  # type: ignore[attr-defined]
+            except CodecError as exc:
+                raise ProcessSyntaxError(
+                    f"{cls.wire_name()}: {p.label} {exc}", source=source, position=position
+                ) from None
+        return cls._parsed(values, extra, source, position)
 
     @classmethod
     def from_tokens(cls, tokens: Sequence[Any], *, strict: bool, source: Optional[str] = None) -> Self:
         """Build from parameter tokens (``grammar.Token``) of one segment."""
+        values, extra = cls._read_tokens(tokens, strict, source)
+        return cls._parsed(values, extra, source, tokens[0].position if tokens else None)
+
+    @classmethod
+    def _parsed(
+        cls, values: Dict[str, Any], extra: Tuple[Tuple[str, str], ...], source: Optional[str], position: Optional[int]
+    ) -> Self:
+        try:
+            return cls._trusted(values, extra)  # keeps the written order
+        except ProcessValueError as exc:
+            if exc.position is None and position is not None:
+                exc.source, exc.position = source, position
+            raise
+
+    @classmethod
+    def _read_tokens(
+        cls, tokens: Sequence[Any], strict: bool, source: Optional[str]
+    ) -> Tuple[Dict[str, Any], Tuple[Tuple[str, str], ...]]:
+        """The decoded values (in written order) and the unknown parameters of one segment."""
         by_key = cls._by_key
         bare = cls._bare
         keyed = bool(by_key) or not bare
         values: Dict[str, Any] = {}
-        extra: list[Tuple[str, str]] = []
+        extra: List[Tuple[str, str]] = []
         for token in tokens:
             key, _, value = token[0].partition("_")
             if key in by_key and value:  # the common case: a known key
@@ -516,12 +702,24 @@ class Operation(metaclass=OperationMeta):
                 ) from None
             values.pop(p.name, None)  # a repeated key: the last one wins, at its position
             values[p.name] = decoded
-        try:
-            return cls._trusted(values, tuple(extra))  # keeps the written order
-        except ProcessValueError as exc:
-            if exc.position is None and tokens:
-                exc.source, exc.position = source, tokens[0].position
-            raise
+        return values, tuple(extra)
+
+
+class Section(Operation):
+    """A ``/name,k_v,…`` segment that belongs to the operation before it (never registered).
+
+    Declare its ``action`` and parameters like an operation's; the owner holds it in a
+    ``sections()`` or ``section()`` field.
+    """
+
+    _is_section: ClassVar[bool] = True
+
+    def to_wire(self, *, with_family: bool = False) -> str:
+        return ",".join((self.action, *self.wire_params()))
+
+    @classmethod
+    def wire_name(cls) -> str:
+        return f"/{cls.action}"
 
 
 class ObjectTask(Operation):

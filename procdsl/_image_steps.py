@@ -7,7 +7,7 @@ The same methods on the ``Image`` namespace start a new pipeline.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, overload
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, Optional, overload
 
 from ._compat import ParamSpec
 from ._introspect import operation_doc, operation_signature
@@ -102,9 +102,8 @@ _DOCS: dict[Any, str] = {}
 def _signature(op: Any, *, unbound: bool) -> inspect.Signature:
     signature = _SIGNATURES.get((op, unbound))
     if signature is None:
-        from ._stages import ImagePipeline
-
-        signature = _SIGNATURES[op, unbound] = operation_signature(op, returns=ImagePipeline, self_parameter=unbound)
+        returns = ImageSteps.pipeline_type
+        signature = _SIGNATURES[op, unbound] = operation_signature(op, returns=returns, self_parameter=unbound)
     return signature
 
 
@@ -119,6 +118,9 @@ class ImageSteps:
     """Every synchronous image action as a chainable method."""
 
     __slots__ = ()
+    #: What the steps return, for their run-time signatures: ``ImagePipeline``, which derives
+    #: from this class, so ``procdsl._stages`` sets it once the class exists.
+    pipeline_type: ClassVar[Any] = None
 
     def _then(self, op: ImageOperation) -> ImagePipeline:
         raise NotImplementedError

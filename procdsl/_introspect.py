@@ -9,7 +9,7 @@ for them and never imports ``inspect``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Dict, Generic, List, Optional, Tuple, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, Generic, List, Optional, Type, TypeVar
 
 from ._compat import ParamSpec
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from ._declare import Operation
 
-__all__ = ["Builder", "operation_doc", "operation_signature"]
+__all__ = ["Builder", "operation_doc", "operation_signature", "param_line"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -73,9 +73,9 @@ class Builder(Generic[P, R]):
 
 
 def _operation_class(op: Callable[..., Any]) -> Type[Operation]:
-    from ._declare import Operation
-
-    assert isinstance(op, type) and issubclass(op, Operation)
+    # Duck-typed: importing _declare here would make a cycle (it imports this module for
+    # Operation.__signature__).
+    assert isinstance(op, type) and hasattr(op, "__params__")
     return op
 
 
@@ -170,19 +170,3 @@ def operation_doc(cls: Type[Operation]) -> str:
     if cls.rules:
         lines += ["", "Rules:"] + [f"    {rule.text}" for rule in cls.rules]
     return "\n".join(lines)
-
-
-def builders() -> Tuple[Tuple[str, Any], ...]:
-    """``(user name, builder)`` for every entry point: ``("Image.resize", …)``, ``("Doc.convert", …)``."""
-    from ._builders import Audio, Doc, Hls, Image, Video
-    from ._image_steps import step
-
-    found: List[Tuple[str, Any]] = []
-    for label, namespace in (("Image", type(Image)), ("Video", Video), ("Audio", Audio), ("Doc", Doc), ("Hls", Hls)):
-        for klass in reversed(namespace.__mro__):
-            for name, value in vars(klass).items():
-                if isinstance(value, staticmethod):
-                    value = value.__func__
-                if isinstance(value, (Builder, step)):
-                    found.append((f"{label}.{name}", getattr(Image, name) if label == "Image" else value))
-    return tuple(found)

@@ -182,6 +182,8 @@ class ImagePipeline(_SavesSync, ImageSteps):
         return "image/" + "/".join(step.to_wire(with_family=False) for step in self.steps)
 
 
+ImageSteps.pipeline_type = ImagePipeline  # the return annotation of inspect.signature(pipeline.resize)
+
 _STYLE_NAME = re.compile(r"[0-9A-Za-z_.\-]{1,63}")
 
 

@@ -1,7 +1,8 @@
 """``frozen``: immutable, slotted value classes without the cost of ``dataclasses``.
 
 Type checkers read ``@frozen`` as a frozen dataclass (``dataclass_transform``).
-At run time it adds ``__init__`` (unless the class writes its own), ``__eq__``,
+At run time it adds ``__init__`` (unless the class writes its own; a class-level
+value is a field's default), ``__eq__``,
 ``__hash__``, ``__repr__``, pickling and a ``__setattr__`` that refuses
 changes, all from the class's annotated fields, with plain functions: no code
 generation, and no ``import dataclasses`` (which pulls in ``inspect``) when
@@ -15,7 +16,7 @@ from typing import Any, Callable, Dict, Tuple, Type, TypeVar
 
 from ._compat import dataclass_transform
 
-__all__ = ["frozen"]
+__all__ = ["as_dict", "frozen"]
 
 T = TypeVar("T")
 
@@ -29,7 +30,13 @@ def _fields(cls: type) -> Tuple[str, ...]:
     return tuple(names)
 
 
+_NO_DEFAULT: Any = object()
+
+
 def _make_init(cls: type, fields: Tuple[str, ...]) -> Callable[..., None]:
+    # A class-level value is the field's default (classes without __slots__ only).
+    defaults = {name: getattr(cls, name, _NO_DEFAULT) for name in fields}
+
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         if len(args) > len(fields):
             raise TypeError(f"{cls.__name__}() takes {len(fields)} arguments ({len(args)} given)")
@@ -41,9 +48,10 @@ def _make_init(cls: type, fields: Tuple[str, ...]) -> Callable[..., None]:
                 raise TypeError(f"{cls.__name__}() got multiple values for argument {name!r}")
             values[name] = value
         for name in fields:
-            if name not in values:
+            value = values.get(name, defaults[name])
+            if value is _NO_DEFAULT:
                 raise TypeError(f"{cls.__name__}() missing required argument {name!r}")
-            object.__setattr__(self, name, values[name])
+            object.__setattr__(self, name, value)
         post_init = getattr(self, "__post_init__", None)
         if post_init is not None:
             post_init()
@@ -72,6 +80,16 @@ def _repr(self: Any) -> str:
 
 def _reduce(self: Any) -> Any:
     return (type(self), _values(self))
+
+
+def as_dict(value: Any) -> Any:
+    """A ``frozen`` value as nested dicts of its fields (tuples stay tuples), for JSON."""
+    fields = getattr(type(value), "__fields__", None)
+    if fields is not None and not isinstance(value, type):
+        return {name: as_dict(getattr(value, name)) for name in fields}
+    if isinstance(value, tuple):
+        return tuple(as_dict(item) for item in value)
+    return value
 
 
 def _refuse(self: Any, name: str, value: object = None) -> None:

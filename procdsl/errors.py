@@ -22,7 +22,7 @@ already guards string handling with ``except ValueError`` keeps working.
 ``SaveAsKeyWarning`` is a warning, not an error: an operation that writes
 several objects was given a save-as key without ``{index}``.
 
-Every error pickles to the same type, message and attributes (``reduce_by_state``), so it
+Every error pickles to the same type, message and attributes (``_reduce_by_state``), so it
 crosses process boundaries (``ProcessPoolExecutor``, Celery, RQ) intact.
 """
 
@@ -50,7 +50,7 @@ def _rebuild(cls: Type[_E], args: Tuple[Any, ...], state: Dict[str, Any]) -> _E:
     return error
 
 
-def reduce_by_state(self: BaseException) -> Tuple[Any, ...]:
+def _reduce_by_state(self: BaseException) -> Tuple[Any, ...]:
     """``__reduce__`` for exceptions: rebuild from ``args`` and attributes, without calling
     ``__init__`` again (the default calls ``cls(*args)``, which fails for keyword-only
     parameters). Base classes use it, so new subclasses pickle with no code of their own."""
@@ -60,7 +60,7 @@ def reduce_by_state(self: BaseException) -> Tuple[Any, ...]:
 class ProcessError(ValueError):
     """Base class of every procdsl error about a process string or value."""
 
-    __reduce__ = reduce_by_state
+    __reduce__ = _reduce_by_state
 
     def __init__(self, message: str, *, source: str | None = None, position: int | None = None) -> None:
         super().__init__(message)

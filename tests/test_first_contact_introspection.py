@@ -27,8 +27,8 @@ from procdsl import (
     SyncProcess,
     Video,
 )
+from procdsl._builders import entry_points as builders
 from procdsl._declare import Operation, all_operations
-from procdsl._introspect import builders
 from procdsl._operations import doc, image, video
 
 KW = inspect.Parameter.KEYWORD_ONLY
