@@ -174,7 +174,7 @@ def _suggest(cls: Type[Operation]) -> str:
         return f"`{method} = step({module}.{cls.__name__})` to ImageSteps in procdsl/_image_steps.py"
     helper = {"async": "async_op", "sync": "sync_op", "notify": "notify_op"}[stage]
     owner = "_ImageNamespace" if cls.family == "image" else cls.family.capitalize()
-    return f"`{method} = staticmethod({helper}({module}.{cls.__name__}))` to class {owner} in procdsl/_builders.py"
+    return f"`{method} = {helper}({module}.{cls.__name__})` to class {owner} in procdsl/_builders.py"
 
 
 def builder_problems(classes: Sequence[Type[Operation]]) -> List[str]:
@@ -366,7 +366,7 @@ def test_guard_reports_an_operation_without_a_builder() -> None:
     assert problems == [
         "tests/test_catalogue_guard.py: test_guard_reports_an_operation_without_a_builder.<locals>.GuardLonely "
         "(video/guard-lonely) has no builder entry; add "
-        "`guard_lonely = staticmethod(async_op(test_catalogue_guard.GuardLonely))` to class Video in "
+        "`guard_lonely = async_op(test_catalogue_guard.GuardLonely)` to class Video in "
         "procdsl/_builders.py"
     ]
 
