@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import sys
 import types
 import typing
@@ -54,6 +55,10 @@ def _file(obj: Any) -> str:
     """``procdsl/_operations/video.py`` for a class or module of the repository."""
     module = obj if isinstance(obj, types.ModuleType) else sys.modules[obj.__module__]
     path = getattr(module, "__file__", None) or f"<{module.__name__}>"
+    # Relative to the repository, whatever its folder is called (a fresh clone is "procdsl/").
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+    if os.path.abspath(path).startswith(root):
+        return os.path.abspath(path)[len(root) :].replace("\\", "/")
     marker = path.replace("\\", "/").rfind("/procdsl/")
     marker = marker if marker >= 0 else path.replace("\\", "/").rfind("/tests/")
     return path[marker + 1 :] if marker >= 0 else path
