@@ -15,11 +15,11 @@ from ._compat import ParamSpec
 from ._declare import MessageTask, ObjectTask, Operation
 from ._image_steps import ImageSteps
 from ._introspect import Builder
-from ._operations import audio, doc, hls, video
+from ._operations import audio, doc, hls, pointcloud, video
 from ._operations.image import Deblindwatermark, ImageOperation
-from ._stages import AsyncOperation, IfStatus404, ImagePipeline, NotifyOperation, SyncProcess
+from ._stages import AsyncOperation, IfStatus404, ImagePipeline, NotifyOperation, SyncProcess, _pipeline
 
-__all__ = ["Audio", "Doc", "Hls", "Image", "Video", "entry_points"]
+__all__ = ["Audio", "Doc", "Hls", "Image", "PointCloud", "Video", "entry_points"]
 
 P = ParamSpec("P")
 
@@ -60,7 +60,7 @@ class _ImageNamespace(ImageSteps):
     deblindwatermark = notify_op(Deblindwatermark)
 
     def _then(self, op: ImageOperation) -> ImagePipeline:
-        return ImagePipeline((op,))
+        return _pipeline((op,))
 
     def __repr__(self) -> str:
         return "procdsl.Image"
@@ -106,6 +106,12 @@ class Hls:
     ts = if_missing_op(hls.Ts)
 
 
+class PointCloud:
+    """Point-cloud processing: ``PointCloud.compress(method="octree", octree=Octree(...))``."""
+
+    compress = sync_op(pointcloud.Compress)
+
+
 def entry_points() -> Tuple[Tuple[str, Any], ...]:
     """``(name users call, builder)`` for every entry point: ``("Image.resize", …)``, ``("Doc.convert", …)``.
 
@@ -120,6 +126,7 @@ def entry_points() -> Tuple[Tuple[str, Any], ...]:
         ("Audio", Audio),
         ("Doc", Doc),
         ("Hls", Hls),
+        ("PointCloud", PointCloud),
     ):
         for klass in reversed(namespace.__mro__):
             for name, value in vars(klass).items():

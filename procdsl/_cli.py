@@ -10,6 +10,7 @@
     procdsl url BUCKET KEY STRING      a signed GET URL (needs procdsl[submit] and credentials)
     procdsl submit BUCKET KEY STRING   start an asynchronous job
     procdsl submit --jobs FILE.jsonl --journal PATH   many jobs, resumable (one JSON result per line)
+    procdsl submit --jobs FILE.jsonl --store sqlite:PATH|postgresql://...   shared by processes or machines
     procdsl spec [--schema]            the operation catalogue as JSON
 
 Mistakes in the input print a message with a caret under the column and exit
@@ -29,6 +30,7 @@ import traceback
 import warnings
 from typing import IO, Any, Callable, Dict, Iterator, Optional, Sequence, Tuple
 
+from ._diagnostics import Diagnostic, check, prepared_source, render
 from ._explain import canonical, explain, parse_leniently
 from ._parser import Context, parse
 from ._pycode import to_python
@@ -88,6 +90,16 @@ class _Out:
             source, caret = exc.caret().rsplit("\n", 1)
             self.err(f"  {source}\n  {paint('error', caret)}")
 
+    def diagnostic(self, where: str, source: str, diagnostic: Diagnostic) -> None:
+        """One ``check`` diagnostic, compiler style, coloured by severity."""
+        paint = self.styler(self.stderr)
+        first, *rest = render(source, diagnostic, where).split("\n")
+        kind = "error" if diagnostic.severity == "error" else "warn"
+        label = f"{diagnostic.severity}:"
+        self.err(first.replace(f" {label} ", f" {paint(kind, label)} ", 1))
+        for line in rest:
+            self.err(paint(kind, line) if line.strip().startswith(("^", "hint:")) else line)
+
     def note(self, text: str) -> None:
         self.err(self.styler(self.stderr)("warn", f"note: {text}"))
 
@@ -126,8 +138,9 @@ def _parser() -> argparse.ArgumentParser:
     p = command(
         "check",
         "validate process strings (exit 0 when all are valid)",
-        "Parse each STRING (or each non-empty line of standard input) strictly. Errors are printed "
-        "with a caret under the column; the exit status is 1 if any string is invalid.",
+        "Check each STRING (or each non-empty line of standard input) and report every problem at once, "
+        "compiler style: column, a caret, and a fix drawn from the catalogue (wire keys, procdsl's "
+        "parameter names, enum values, action names). The exit status is 1 if any string has an error.",
     )
     p.add_argument("strings", metavar="STRING", nargs="*", help="process strings; none or '-' reads standard input")
     p.add_argument(
@@ -185,10 +198,27 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument(
                 "--journal",
                 metavar="PATH",
-                help="with --jobs: record each job's state here; rerun with the same file to resume "
-                "(accepted jobs are never sent again)",
+                help="with --jobs: record each job here (JSON Lines, locked while in use); rerun with the same file "
+                "to resume: a job OSS accepted is never sent again, whatever the order of the list",
+            )
+            p.add_argument(
+                "--store",
+                metavar="URL",
+                help="with --jobs: share the record between processes or machines instead of --journal: "
+                "sqlite:PATH or postgresql://... (needs procdsl[postgres])",
+            )
+            p.add_argument(
+                "--wait",
+                action="store_true",
+                help="with --journal: wait for another process using the journal to finish instead of failing",
             )
             p.add_argument("--concurrency", type=int, default=16, help="with --jobs: requests in flight (default 16)")
+            p.add_argument(
+                "--grace",
+                type=float,
+                default=5.0,
+                help="with --jobs: seconds Ctrl-C waits for answers in flight before exiting (default 5)",
+            )
             p.add_argument(
                 "--resubmit-unknown",
                 action="store_true",
@@ -296,9 +326,22 @@ def _load(text: str, strict: bool, out: _Out) -> Any:
     if strict:
         return _parse(text)
     value, error = parse_leniently(text)
+    if _invalid(value):
+        # A known operation OSS would refuse: name the first problem where it stands.
+        errors = [d for d in check(text, strict=False) if d.severity == "error"]
+        message, position = (errors[0].message, errors[0].position) if errors else ("OSS would refuse it", None)
+        raise ProcessError(message, source=prepared_source(text), position=position)
     if error is not None:
         out.note(f"strict parsing failed ({error}); parsed leniently: unknown parts are kept verbatim")
     return value
+
+
+def _invalid(value: Process) -> bool:
+    """True when lenient parsing kept a known operation verbatim because OSS would refuse it."""
+    from ._diagnostics import operations_of
+    from ._raw import RawOperation
+
+    return any(isinstance(op, RawOperation) and op.reason is not None for op in operations_of(value))
 
 
 def _parse(text: str, context: Optional[Context] = None) -> Process:
@@ -310,41 +353,50 @@ def _parse(text: str, context: Optional[Context] = None) -> Process:
 
 def _cmd_explain(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
     if args.string != "-":
-        result = explain(args.string, strict=args.strict)
-        out.out(result.to_json() if args.json else result.text(style=out.styler(out.stdout)))
-        return 0
+        return _explain_one(args, out, "<arg 1>", args.string, json_indent=2)
     failures = 0
     for number, (where, text) in enumerate(_inputs(["-"], stdin)):
+        if number and not args.json:
+            out.out("")
         try:
-            result = explain(text, strict=args.strict)
+            failures += _explain_one(args, out, where, text, json_indent=None)  # JSON Lines for stdin
         except ProcessError as exc:
             failures += 1
             out.error(where, exc)
-            continue
-        if args.json:
-            out.out(result.to_json(indent=None))  # JSON Lines: one document a line
-        else:
-            out.out(("\n" if number else "") + result.text(style=out.styler(out.stdout)))
     return 1 if failures else 0
+
+
+def _explain_one(args: argparse.Namespace, out: _Out, where: str, text: str, *, json_indent: Optional[int]) -> int:
+    """Describe one string; 1 when it has errors (printed to stderr), else 0."""
+    result = explain(text, strict=args.strict)
+    if args.json:
+        out.out(result.to_json(indent=json_indent))
+    else:
+        out.out(result.text(style=out.styler(out.stdout)))
+    # The string is described either way; its errors go to stderr and set the status.
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    source = prepared_source(text)
+    for diagnostic in errors:
+        out.diagnostic(where, source, diagnostic)
+    return 1 if errors else 0
 
 
 def _cmd_check(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
     failures = 0
     paint = out.styler(out.stdout)
     for where, text in _inputs(args.strings, stdin):
-        try:
-            if args.lenient:
-                value, error = parse_leniently(text)
-            else:
-                value, error = _parse(text), None
-        except ProcessError as exc:
+        source = prepared_source(text)
+        diagnostics = check(text, strict=not args.lenient)
+        for diagnostic in diagnostics:
+            out.diagnostic(where, source, diagnostic)
+        if any(d.severity == "error" for d in diagnostics):
             failures += 1
-            out.error(where, exc)
             continue
-        for warning in explain(value).warnings:
-            out.note(f"{where}: {warning}")
-        if error is not None:
-            out.note(f"{where}: strict parsing failed ({error}); accepted leniently")
+        if args.lenient:
+            try:
+                _parse(text)
+            except ProcessError as exc:
+                out.note(f"{where}: strict parsing failed ({exc}); accepted leniently")
         if not args.quiet:
             out.out(f"{paint('ok', 'ok')}  {text}")
     return 1 if failures else 0
@@ -419,51 +471,102 @@ def _cmd_url(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
     return 0
 
 
-def _job_lines(path: str, stdin: IO[str]) -> Iterator[Tuple[str, str, str]]:
-    """``(bucket, key, process)`` from each non-empty JSONL line, read lazily."""
-    stream = stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+def _job_lines(path: str, stdin: IO[str], unreadable: Callable[[str], Any]) -> Iterator[Any]:
+    """``(bucket, key, process[, id])`` from each non-empty JSONL line, read lazily; a bad line is ``unreadable``."""
+    stream = stdin if path == "-" else open(path, encoding="utf-8", errors="surrogateescape")  # noqa: SIM115
     try:
         for number, line in enumerate(stream, 1):
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or nested too deeply to read
                 record = None
             fields = [record.get(k) for k in ("bucket", "key", "process")] if isinstance(record, dict) else []
+            given = record.get("id") if isinstance(record, dict) else None
             texts = [f for f in fields if isinstance(f, str)]
-            if len(texts) != 3:
-                raise _UserError(f'{path} line {number}: expected {{"bucket": ..., "key": ..., "process": ...}}')
-            yield texts[0], texts[1], texts[2]
+            if len(texts) != 3 or not isinstance(given, (str, type(None))):
+                yield unreadable(
+                    f'{path} line {number}: expected {{"bucket": ..., "key": ..., "process": ...[, "id": ...]}}'
+                )
+                continue
+            yield (*texts, given) if given is not None else tuple(texts)
     finally:
         if stream is not stdin:
             stream.close()
 
 
+def _store(args: argparse.Namespace, submit: Any) -> Any:
+    """The exactly-once record: a journal path, or a store opened from ``--store``; None without either."""
+    if args.store is not None and args.journal is not None:
+        raise _UserError("give --journal PATH or --store URL, not both")
+    if args.journal is not None:
+        return submit.JournalStore(args.journal, wait=args.wait)
+    if args.store is None:
+        return None
+    if args.store.startswith("sqlite:"):
+        return submit.SQLiteStore(args.store[len("sqlite:") :])
+    if args.store.startswith(("postgresql://", "postgres://")):
+        return submit.PostgresStore(args.store)
+    raise _UserError(f"--store must be sqlite:PATH or postgresql://...; got {args.store!r}")
+
+
+def _silence(stream: IO[str]) -> None:
+    """Point a closed pipe at /dev/null so the interpreter's final flush does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # not a real file (captured in tests)
+        pass
+
+
 def _cmd_submit_many(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
+    """Exit 0 only if every job was accepted (now or before) or is a duplicate; 1 otherwise; 130 on Ctrl-C."""
     if args.bucket is not None:
         raise _UserError("give either BUCKET KEY STRING or --jobs FILE, not both")
     if args.jobs != "-" and not os.path.isfile(args.jobs):
         raise _UserError(f"no such jobs file: {args.jobs}")
     client = _client(args.region)
-    not_accepted = 0
-    with client:
-        for result in client.submit_many(
-            _job_lines(args.jobs, stdin),
-            concurrency=args.concurrency,
-            journal=args.journal,
-            resubmit_unknown=args.resubmit_unknown,
-        ):
-            out.out(json.dumps(result.as_dict(), ensure_ascii=False))
-            not_accepted += result.outcome != "accepted"
-    return 1 if not_accepted else 0
+    submit: Any = importlib.import_module("procdsl.submit")
+    store = _store(args, submit)
+    counts: Dict[str, int] = {"accepted": 0, "failed": 0, "unknown": 0, "skipped": 0}
+    resumed = 0
+    try:
+        with client:
+            results = client.submit_many(
+                _job_lines(args.jobs, stdin, submit.Unreadable),
+                concurrency=args.concurrency,
+                journal=store,
+                resubmit_unknown=args.resubmit_unknown,
+                grace=args.grace,
+            )
+            try:
+                for result in results:
+                    counts[result.outcome] += 1
+                    resumed += result.resumed
+                    out.out(json.dumps(result.as_dict(), ensure_ascii=True))
+                    out.stdout.flush()  # a reader that went away is noticed now, not at exit
+            except BrokenPipeError:  # stdout closed early: stop taking jobs, say nothing more, fail
+                results.close()
+                _silence(out.stdout)
+                return 1
+    finally:
+        if store is not None:
+            store.close()
+    total = sum(counts.values())
+    out.err(
+        f"procdsl submit: {total} jobs: {counts['accepted']} accepted ({resumed} earlier), {counts['failed']} failed, "
+        f"{counts['unknown']} unknown, {counts['skipped']} skipped"
+    )
+    return 0 if counts["failed"] == counts["unknown"] == 0 else 1
 
 
 def _cmd_submit(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
     if args.jobs is not None:
         return _cmd_submit_many(args, out, stdin)
-    if args.journal is not None:
-        raise _UserError("--journal needs --jobs FILE")
+    if args.journal is not None or args.store is not None:
+        raise _UserError("--journal and --store need --jobs FILE")
     if args.string is None:
         raise _UserError("give BUCKET KEY STRING, or --jobs FILE.jsonl for many jobs")
     value = _parse(args.string, "async")

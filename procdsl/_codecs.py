@@ -32,6 +32,7 @@ __all__ = [
     "Resolution",
     "b64decode",
     "b64encode",
+    "decoded_note",
     "shown",
 ]
 
@@ -40,9 +41,12 @@ T = TypeVar("T")
 _B64_CHARS = re.compile(r"[A-Za-z0-9_\-+/]*={0,2}")
 
 
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
 def b64encode(text: str) -> str:
     """URL-safe base64 of the UTF-8 bytes, without padding (the canonical form)."""
-    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
+    return binascii.b2a_base64(text.encode("utf-8"), newline=False).rstrip(b"=").translate(_URLSAFE).decode("ascii")
 
 
 def b64decode(value: str) -> str:
@@ -74,6 +78,16 @@ def shown(value: object, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def decoded_note(codec: Codec[Any], value: str) -> str:
+    """``" (decodes to '…')"`` for a base64 wire value that decodes, so an error shows the text."""
+    if not codec.base64:
+        return ""
+    try:
+        return f" (decodes to {shown(b64decode(value))})"
+    except CodecError:
+        return ""
+
+
 class CodecError(Exception):
     """A value does not fit its codec; ``spec`` turns it into ``ProcessValueError``."""
 
@@ -100,6 +114,19 @@ class Codec(Generic[T]):
     def describe(self) -> str:
         """What is allowed, in words, for errors and docs."""
         raise NotImplementedError
+
+    def inline_check(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        """A Python expression, true when ``check(var)`` would accept ``var`` and return it unchanged.
+
+        Generated constructors (``procdsl._codegen``) test it first and call ``check``
+        only when it is false, so the codec's errors stay the only ones. ``name`` is
+        free in ``namespace`` for a constant the expression needs. ``None``: always call ``check``.
+        """
+        return None
+
+    def inline_encode(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        """A Python expression equal to ``encode(var)`` for any checked value; ``None``: call ``encode``."""
+        return None
 
     def spec(self) -> dict[str, Any]:
         """This codec as a JSON-able dict for ``procdsl spec``."""
@@ -129,10 +156,20 @@ class Int(Codec[int]):
             raise CodecError(f"must be {self.describe()}")
         if not -INT_LIMIT < value < INT_LIMIT:  # what the parser reads back (18 digits)
             raise CodecError(f"must have at most 18 digits ({self.describe()})")
-        return value
+        return int.__index__(value)  # a plain int: an IntEnum member or int subclass writes its number
 
     def encode(self, value: int) -> str:
         return str(value)
+
+    def inline_check(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        if type(self).check is not Int.check:  # a subclass that checks more
+            return None
+        lo = -INT_LIMIT + 1 if self.lo is None else max(self.lo, -INT_LIMIT + 1)
+        hi = INT_LIMIT - 1 if self.hi is None else min(self.hi, INT_LIMIT - 1)
+        return f"({var}.__class__ is int and {lo} <= {var} <= {hi})"
+
+    def inline_encode(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        return f"str({var})" if type(self).encode is Int.encode else None
 
     def decode(self, text: str) -> int:
         if not _INT.fullmatch(text):
@@ -225,12 +262,26 @@ class Choice(Codec[Any]):
         self._by_text = {str(v): v for v in self.values}
 
     def check(self, value: object) -> Any:
-        if isinstance(value, bool) or value not in self.values:
-            raise CodecError(f"must be {self.describe()}")
-        return value
+        """The allowed value itself (the ``Literal`` member): an equal ``Enum`` member or
+        ``str`` subclass is stored as the plain value it equals, so it writes that text;
+        ``1.0`` is not ``1`` (it would write ``1.0``)."""
+        if not isinstance(value, bool):
+            for member in self.values:
+                if value == member and isinstance(value, type(member)):
+                    return member
+        raise CodecError(f"must be {self.describe()}")
 
     def encode(self, value: Any) -> str:
         return str(value)
+
+    def inline_check(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        if type(self).check is not Choice.check or not all(type(v) is str for v in self.values):
+            return None
+        namespace[name] = frozenset(self.values)
+        return f"({var}.__class__ is str and {var} in {name})"
+
+    def inline_encode(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        return f"str({var})" if type(self).encode is Choice.encode else None
 
     def decode(self, text: str) -> Any:
         if text not in self._by_text:
@@ -256,6 +307,12 @@ class Flag(Codec[bool]):
 
     def encode(self, value: bool) -> str:
         return "1" if value else "0"
+
+    def inline_check(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        return f"({var}.__class__ is bool)" if type(self).check is Flag.check else None
+
+    def inline_encode(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        return f"('1' if {var} else '0')" if type(self).encode is Flag.encode else None
 
     def decode(self, text: str) -> bool:
         if text not in ("0", "1"):
@@ -294,6 +351,7 @@ class B64Text(Codec[str]):
     def check(self, value: object) -> str:
         if not isinstance(value, str):
             raise CodecError(f"must be a string ({self.describe()})")
+        value = str.__str__(value)  # a plain str: a subclass's own __str__ never reaches the wire
         if not value:
             raise CodecError("must not be empty")
         try:
@@ -310,6 +368,12 @@ class B64Text(Codec[str]):
 
     def encode(self, value: str) -> str:
         return b64encode(value)
+
+    def inline_encode(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        if type(self).encode is not B64Text.encode:
+            return None
+        namespace[name] = b64encode
+        return f"{name}({var})"
 
     def decode(self, text: str) -> str:
         return self.check(b64decode(text))
@@ -363,7 +427,7 @@ class HexColor(_Verbatim):
     def check(self, value: object) -> str:
         if not isinstance(value, str) or not self._pattern.fullmatch(value):
             raise CodecError(f"must be {self.describe()}, such as FF0000")
-        return value
+        return str.__str__(value)
 
     def describe(self) -> str:
         if self.hash_prefix:
@@ -390,6 +454,7 @@ class Resolution(_Verbatim):
             value = "x".join("" if side is None else str(side) for side in value)
         if not isinstance(value, str):
             raise CodecError(f"must be a 'WxH' string ({self.describe()})")
+        value = str.__str__(value)
         match = _RES.fullmatch(value)
         if match is None:
             raise CodecError(f"must be {self.describe()}")

@@ -40,9 +40,10 @@ from typing import (
     Tuple,
     Type,
     TypeVar,
+    cast,
 )
 
-from ._codecs import Codec, CodecError, shown
+from ._codecs import Codec, CodecError, decoded_note, shown
 from ._compat import Literal, Self, dataclass_transform
 from ._grammar import is_key, split_key
 from ._values import frozen
@@ -131,12 +132,18 @@ def param(
 
 @frozen
 class Rule:
-    """A rule between parameters, checked at construction and described in docs."""
+    """A rule between parameters, checked at construction and described in docs.
 
-    __slots__ = ("check", "text")
+    ``inline`` is the same test as a Python expression template over ``{name}``
+    fields, for generated constructors (``procdsl._codegen``), which fill in the
+    local variable of each parameter; ``None`` when only ``check`` can say it.
+    """
+
+    __slots__ = ("check", "inline", "text")
     text: str
     #: True when the values (``name -> value``, unset ones absent or None) keep the rule.
     check: Callable[[Mapping[str, Any]], bool]
+    inline: Optional[str]
 
     def holds(self, values: Mapping[str, Any]) -> bool:
         return self.check(values)
@@ -149,6 +156,7 @@ def at_least_one(*names: str) -> Rule:
     return Rule(
         "at least one of " + ", ".join(names) + " is required",
         lambda v: any(v.get(n) is not None for n in names),
+        "(" + " or ".join(f"{{{n}}} is not None" for n in names) + ")",
     )
 
 
@@ -156,6 +164,7 @@ def exclusive(*names: str) -> Rule:
     return Rule(
         "at most one of " + ", ".join(names) + " may be given",
         lambda v: sum(v.get(n) is not None for n in names) <= 1,
+        "(" + " + ".join(f"({{{n}}} is not None)" for n in names) + " <= 1)",
     )
 
 
@@ -164,9 +173,12 @@ def requires(name: str, other: str, *values: Any) -> Rule:
     if values:
         shown = " or ".join(repr(x) for x in values)
         text = f"{name} is only allowed when {other} is {shown}"
-        return Rule(text, lambda v: v.get(name) is None or v.get(other) in values)
+        inline = f"({{{name}}} is None or {{{other}}} in {values!r})" if all(type(x) is str for x in values) else None
+        return Rule(text, lambda v: v.get(name) is None or v.get(other) in values, inline)
     return Rule(
-        f"{name} is only allowed together with {other}", lambda v: v.get(name) is None or v.get(other) is not None
+        f"{name} is only allowed together with {other}",
+        lambda v: v.get(name) is None or v.get(other) is not None,
+        f"({{{name}}} is None or {{{other}}} is not None)",
     )
 
 
@@ -334,6 +346,54 @@ class scratch_registry:
         _FAMILIES.update(families)
 
 
+def _required_error(op: Operation, p: Param) -> ProcessValueError:
+    return ProcessValueError(
+        f"{op._where()}: {p.label} is required ({p.codec.describe()})", param=p.label, allowed=p.codec.describe()
+    )
+
+
+def _broken(op: Operation, rule: Rule) -> ProcessValueError:
+    shown = {name: getattr(op, name) for name in op._order}
+    return ProcessValueError(f"{op._where()}: {rule.text}; got {shown}", allowed=rule.text)
+
+
+def _generated_or_absent(method: Any) -> bool:
+    return method is None or method is object.__init__ or getattr(method, "_procdsl_generated", False)
+
+
+def _lazy(cls: type, method: str) -> Callable[..., Any]:
+    """A stub for ``cls.<method>`` that generates the real method on first call and installs it."""
+
+    def stub(self: Any, *args: Any, **kwargs: Any) -> Any:
+        from . import _codegen
+
+        op_cls = cast(Type[Operation], cls)
+        real: Callable[..., Any]
+        if method == "__init__":
+            real = _codegen.generated_init(
+                op_cls,
+                {
+                    "_MISSING": _MISSING,
+                    "_check": _check,
+                    "_check_extra": _check_extra,
+                    "_required": _required_error,
+                    "_broken": _broken,
+                },
+            )
+        elif op_cls._sections:  # /section segments: Operation's general writers
+            real = vars(Operation)[method]
+        elif method == "wire_params":
+            real = _codegen.generated_wire_params(op_cls)
+        else:
+            real = _codegen.generated_to_wire(op_cls)
+        type.__setattr__(cls, method, real)
+        return real(self, *args, **kwargs)
+
+    stub.__name__ = method
+    stub._procdsl_generated = True  # type: ignore[attr-defined]
+    return stub
+
+
 @dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(param, sections, section))
 class OperationMeta(type):
     """Collects ``param()`` declarations into ``__params__`` and makes the class slotted."""
@@ -371,6 +431,14 @@ class OperationMeta(type):
             "_validate" in vars(k) for k in cls.__mro__[:-2]
         )
         type.__setattr__(cls, "_checks", checks)
+        # Generated methods (procdsl._codegen), made on first use: each class gets its own
+        # stub unless it, or a base, writes the method by hand.
+        for method, writes in (("__init__", ()), ("wire_params", ()), ("to_wire", ("wire_params",))):
+            if all(
+                name not in ns and all(_generated_or_absent(getattr(b, name, None)) for b in bases)
+                for name in (method, *writes)
+            ):
+                type.__setattr__(cls, method, _lazy(cls, method))
         # A class that names its own action is registered under its (possibly inherited)
         # family; one with no family is an error unless it is a Section. Bases without an
         # action (the task bases) and subclasses that keep their parent's (WatermarkResize)
@@ -413,7 +481,7 @@ class Operation(metaclass=OperationMeta):
     subsections: ClassVar[FrozenSet[str]] = frozenset()
     #: Unknown ``key_value`` parameters kept by lenient parsing (written last).
     extra: Tuple[Tuple[str, str], ...] = ()
-    _order: ClassVar[Tuple[str, ...]]
+    _written: ClassVar[Optional[Tuple[str, ...]]]  # an instance slot; ClassVar keeps it out of __init__
     _by_name: ClassVar[Dict[str, Param]] = {}
     _by_key: ClassVar[Dict[str, Param]] = {}
     _positional: ClassVar[Tuple[Param, ...]] = ()
@@ -425,52 +493,12 @@ class Operation(metaclass=OperationMeta):
     _index: ClassVar[Dict[str, int]] = {}
     _checks: ClassVar[bool] = False
 
-    __slots__ = ("_order", "extra")
+    # ``_written``: the parameter names in the order a parsed value was written, or
+    # None for a built value, which is written in declared order (see ``_order``).
+    __slots__ = ("_written", "extra")
 
-    if not TYPE_CHECKING:  # type checkers synthesise __init__ from the param() fields
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            self._init(args, kwargs)
-
-    def _init(self, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> None:
-        # Runs for every fluent call, so it stays lean: one pass over the declared
-        # parameters (unset ones are stored as None, so reading them is cheap).
-        cls = type(self)
-        extra = kwargs.pop("extra", ())
-        if args:
-            positional = cls._positional
-            if len(args) > len(positional):
-                raise TypeError(f"{cls.__name__}() takes at most {len(positional)} positional argument(s)")
-            for p, value in zip(positional, args):
-                if p.name in kwargs:
-                    raise TypeError(f"{cls.__name__}() got multiple values for argument {p.name!r}")
-                kwargs[p.name] = value
-        setattr_ = object.__setattr__
-        order = []
-        seen = 0
-        for p in cls.__params__:
-            name = p.name
-            if name in kwargs:
-                seen += 1
-                value = kwargs[name]
-                if value is not None:
-                    setattr_(self, name, _check(self, p, value))
-                    order.append(name)
-                    continue
-            if p.default is _MISSING:
-                raise ProcessValueError(
-                    f"{self._where()}: {p.label} is required ({p.codec.describe()})",
-                    param=p.label,
-                    allowed=p.codec.describe(),
-                )
-            setattr_(self, name, None)
-        if seen != len(kwargs):
-            unknown = next(k for k in kwargs if k not in cls._by_name)
-            raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {unknown!r}")
-        setattr_(self, "_order", tuple(order))
-        setattr_(self, "extra", _check_extra(cls, extra) if extra else ())
-        if cls._checks:
-            self._validate()
+    # __init__ (type checkers synthesise it from the param() fields) and wire_params are
+    # generated per class from the declarations: see procdsl._codegen.
 
     @classmethod
     def _trusted(cls, values: Dict[str, Any], extra: Tuple[Tuple[str, str], ...] = ()) -> Self:
@@ -482,14 +510,10 @@ class Operation(metaclass=OperationMeta):
         setattr_ = object.__setattr__
         for p in cls._required:
             if values.get(p.name) is None:
-                raise ProcessValueError(
-                    f"{self._where()}: {p.label} is required ({p.codec.describe()})",
-                    param=p.label,
-                    allowed=p.codec.describe(),
-                )
+                raise _required_error(self, p)
         for p in cls.__params__:
             setattr_(self, p.name, values.get(p.name))
-        setattr_(self, "_order", tuple(values))
+        setattr_(self, "_written", tuple(values))
         setattr_(self, "extra", extra)
         if cls._checks:
             self._validate()
@@ -498,8 +522,16 @@ class Operation(metaclass=OperationMeta):
     def _with_order(self, order: Sequence[str]) -> Self:
         """This value, to be written in ``order`` (names of set parameters); for parsers."""
         setattr_ = object.__setattr__
-        setattr_(self, "_order", tuple(order))
+        setattr_(self, "_written", tuple(order))
         return self
+
+    @property
+    def _order(self) -> Tuple[str, ...]:
+        """The names of the set parameters, in the order they are written."""
+        written = self._written
+        if written is not None:
+            return written
+        return tuple(p.name for p in self.__params__ if getattr(self, p.name) is not None)
 
     # -- identity -------------------------------------------------------------------------
     def _values(self) -> Tuple[Any, ...]:
@@ -580,8 +612,7 @@ class Operation(metaclass=OperationMeta):
         values = {name: getattr(self, name) for name in self._order}
         for rule in self.rules:
             if not rule.holds(values):
-                shown = {k: v for k, v in values.items() if v is not None}
-                raise ProcessValueError(f"{self._where()}: {rule.text}; got {shown}", allowed=rule.text)
+                raise _broken(self, rule)
 
     # -- wire -----------------------------------------------------------------------------
     def wire_params(self) -> Iterable[str]:
@@ -598,6 +629,10 @@ class Operation(metaclass=OperationMeta):
         out.extend(f"{key}_{value}" for key, value in self.extra)
         return out
 
+    # Both writers are the general case (sections included); a class without sections
+    # gets specialised ones generated from its declarations (procdsl._codegen).
+    wire_params._procdsl_generated = True  # type: ignore[attr-defined]
+
     def to_wire(self, *, with_family: bool = True) -> str:
         """This operation as ``family/action,params`` (or ``action,params``), then its sections."""
         head = self.wire_name() if with_family else self.action
@@ -607,6 +642,8 @@ class Operation(metaclass=OperationMeta):
             if value:
                 text += "/" + p.codec.encode(value)
         return text
+
+    to_wire._procdsl_generated = True  # type: ignore[attr-defined]  # replaced per class
 
     @classmethod
     def from_segments(
@@ -662,6 +699,7 @@ class Operation(metaclass=OperationMeta):
         bare = cls._bare
         keyed = bool(by_key) or not bare
         values: Dict[str, Any] = {}
+        written: Dict[str, int] = {}  # parameter name -> position of its token
         extra: List[Tuple[str, str]] = []
         for token in tokens:
             key, _, value = token[0].partition("_")
@@ -693,15 +731,25 @@ class Operation(metaclass=OperationMeta):
                 decoded = p.codec.decode(value)
             except CodecError as exc:
                 raise ProcessValueError(
-                    f"{cls.wire_name()}: {p.label} {exc}; got {shown(value)}",
+                    f"{cls.wire_name()}: {p.label} {exc}; got {shown(value)}{decoded_note(p.codec, value)}",
                     param=p.label,
                     value=value,
                     allowed=p.codec.describe(),
                     source=source,
                     position=value_pos,
                 ) from None
-            values.pop(p.name, None)  # a repeated key: the last one wins, at its position
+            if p.name in written and strict:
+                # No page says which of two values OSS uses, so strict parsing refuses a repeat.
+                first = written[p.name]
+                raise ProcessSyntaxError(
+                    f"{cls.wire_name()}: {p.label} is given twice, at columns {first + 1} and "
+                    f"{token.position + 1}; keep one",
+                    source=source,
+                    position=token.position,
+                )
+            values.pop(p.name, None)  # lenient: a repeated key, the last one wins (the string keeps both)
             values[p.name] = decoded
+            written[p.name] = token.position
         return values, tuple(extra)
 
 
@@ -740,8 +788,9 @@ class MessageTask(Operation):
     result_via_notify: ClassVar[bool] = True
 
 
-# What the tokenizer can produce for a value: no separators, '%', '@' or white space.
-_EXTRA_VALUE = re.compile(r"[^,/|%@\s]+")
+# What the tokenizer can produce for a value: no separators, '%', '@' or white space; it may be
+# empty (``k_`` kept by lenient parsing).
+_EXTRA_VALUE = re.compile(r"[^,/|%@\s]*")
 
 
 def _check_extra(cls: Type[Operation], extra: Any) -> Tuple[Tuple[str, str], ...]:

@@ -46,7 +46,8 @@ def test_explain_stdin_reports_each_bad_line_and_goes_on(capsys: pytest.CaptureF
     code, out, err = run(capsys, "explain", "--json", "-", stdin=f"image/resize,w_0\n{RESIZE}\n")
     assert code == 1
     assert err.startswith("<stdin>:1:16: error: image/resize: width (w) must be an integer in [1, 16384] px")
-    assert [json.loads(line)["source"] for line in out.splitlines()] == [RESIZE]
+    # Both are described (the bad one with its diagnostics), one JSON document a line.
+    assert [json.loads(line)["source"] for line in out.splitlines()] == ["image/resize,w_0", RESIZE]
 
 
 def test_check_and_format_read_stdin(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,7 +10,7 @@ Requests are signed with Signature V4; presigned URLs can also use V1.
 
 from __future__ import annotations
 
-from ._bulk import BulkResult, JournalError
+from ._bulk import BulkResult, JournalError, Unreadable
 from ._client import DEFAULT_TIMEOUT, AsyncClient, Client
 from ._credentials import Credentials
 from ._endpoints import AddressStyle, Endpoint, EndpointKind
@@ -30,6 +30,7 @@ from ._errors import (
 )
 from ._requests import AsyncTask, PreparedRequest, ProcessResult, WireRequest
 from ._retry import RetryPolicy
+from ._stores import Entry, JobStore, JournalStore, MemoryStore, PostgresStore, SQLiteStore, StoreError, Ticket
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -44,18 +45,27 @@ __all__ = [
     "CredentialsError",
     "Endpoint",
     "EndpointKind",
+    "Entry",
+    "JobStore",
     "JournalError",
+    "JournalStore",
+    "MemoryStore",
     "NotFoundError",
     "OSSError",
+    "PostgresStore",
     "PreparedRequest",
     "ProcessResult",
     "RequestTimeTooSkewedError",
     "RetryPolicy",
+    "SQLiteStore",
     "ServerError",
     "SignatureDoesNotMatchError",
+    "StoreError",
     "SubmitError",
     "TaskMayExistError",
     "ThrottlingError",
+    "Ticket",
     "TransportError",
+    "Unreadable",
     "WireRequest",
 ]
