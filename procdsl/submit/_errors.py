@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from typing import Dict, Mapping, Optional, Type
 
+from ..errors import _reduce_by_state
+
 __all__ = [
     "AccessDeniedError",
     "BadRequestError",
@@ -39,7 +41,13 @@ __all__ = [
 
 
 class SubmitError(Exception):
-    """Base class of every error raised by ``procdsl.submit``."""
+    """Base class of every error raised by ``procdsl.submit``.
+
+    Pickles by state (``procdsl.errors._reduce_by_state``): every subclass crosses a process
+    boundary with its type, message and attributes, whatever its ``__init__`` takes.
+    """
+
+    __reduce__ = _reduce_by_state
 
 
 class CredentialsError(SubmitError, ValueError):
