@@ -59,27 +59,26 @@ from typing import (
     Iterator,
     List,
     Optional,
-    Sequence,
     Set,
     Sized,
     Tuple,
     Union,
 )
 
-import httpx
 from typing_extensions import Literal
 
 from .._stages import AsyncJob
 from ..errors import ProcessError
 from ._errors import (
+    JournalError,
     OSSError,
     RequestTimeTooSkewedError,
-    SubmitError,
     TaskMayExistError,
     ThrottlingError,
     TransportError,
 )
 from ._requests import PreparedRequest, parse_async_result
+from ._transport import Answer
 
 if TYPE_CHECKING:
     from ._client import AsyncClient, Client
@@ -105,10 +104,6 @@ PathLike = Union[str, "os.PathLike[str]"]
 JOURNAL_FORMAT = "procdsl.submit_many"
 JOURNAL_VERSION = 1
 DEFAULT_CONCURRENCY = 16
-
-
-class JournalError(SubmitError):
-    """The journal cannot be read (a damaged line other than a torn last one) or written."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -312,17 +307,6 @@ def _progress_stream(progress: Optional[bool]) -> Optional[IO[str]]:
 # ---- the engine ---------------------------------------------------------------------------------
 
 
-def _redactor(secrets: Sequence[Optional[str]]) -> Callable[[str], str]:
-    hidden = sorted({s for s in secrets if s}, key=len, reverse=True)
-
-    def redact(text: str) -> str:
-        for secret in hidden:
-            text = text.replace(secret, "<hidden>")
-        return text
-
-    return redact
-
-
 async def _aiter(jobs: Jobs) -> AsyncIterator[Any]:
     if isinstance(jobs, AsyncIterable):
         async for item in jobs:
@@ -341,7 +325,7 @@ class _Planned:
     prepared: PreparedRequest
 
 
-SendOne = Callable[[PreparedRequest], Awaitable[httpx.Response]]
+SendOne = Callable[[PreparedRequest], Awaitable[Answer]]
 Prepare = Callable[[str, str, Union[AsyncJob, str]], PreparedRequest]
 
 
@@ -448,7 +432,7 @@ class _Engine:
             self._record(planned, "unknown", reason=reason)
             return BulkResult(*base, "unknown", reason=reason)
         try:
-            task = parse_async_result(response.status_code, response.headers, response.content)
+            task = parse_async_result(response.status, response.headers, response.body)
         except OSSError as exc:  # a 2xx we cannot read: OSS most likely created the task
             reason = self._reason(exc) + " (after a 2xx answer: the task was probably created)"
             self._record(planned, "unknown", reason=reason)
@@ -479,14 +463,14 @@ async def _engine(
     journal: Optional[PathLike],
     resubmit_unknown: bool,
     progress: Optional[bool],
-    secrets: Sequence[Optional[str]],
+    redact: Callable[[str], str],
 ) -> AsyncGenerator[BulkResult, None]:
     window = _check_concurrency(concurrency)
     previous = read_journal(journal) if journal is not None else {}
     book = _Journal(journal) if journal is not None else None
     engine = _Engine(
         send_one, prepare, journal=book, previous=previous, resubmit_unknown=resubmit_unknown,
-        redact=_redactor(secrets),
+        redact=redact,
     )  # fmt: skip
     total = len(jobs) if isinstance(jobs, Sized) else None
     bar = _Progress(_progress_stream(progress), total)
@@ -529,11 +513,6 @@ async def _engine(
         bar.close()
 
 
-def _secrets(client: Union[Client, AsyncClient]) -> Tuple[Optional[str], Optional[str]]:
-    creds = client._credentials
-    return creds.access_key_secret, creds.security_token
-
-
 def run_async(
     client: AsyncClient,
     jobs: Jobs,
@@ -546,7 +525,7 @@ def run_async(
     """``AsyncClient.submit_many``: results as an async iterator, in order of completion."""
     return _engine(
         client.send, client.prepare_submit, jobs, concurrency=concurrency, journal=journal,
-        resubmit_unknown=resubmit_unknown, progress=progress, secrets=_secrets(client),
+        resubmit_unknown=resubmit_unknown, progress=progress, redact=client.redact,
     )  # fmt: skip
 
 
@@ -578,12 +557,12 @@ def _drive(
     loop = asyncio.new_event_loop()
     pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="procdsl-submit-many")
 
-    async def send_one(prepared: PreparedRequest) -> httpx.Response:
+    async def send_one(prepared: PreparedRequest) -> Answer:
         return await loop.run_in_executor(pool, client.send, prepared)
 
     results = _engine(
         send_one, client.prepare_submit, jobs, concurrency=concurrency, journal=journal,
-        resubmit_unknown=resubmit_unknown, progress=progress, secrets=_secrets(client),
+        resubmit_unknown=resubmit_unknown, progress=progress, redact=client.redact,
     )  # fmt: skip
     try:
         while True:

@@ -122,8 +122,13 @@ def test_json_errors() -> None:
     [
         (403, "SignatureDoesNotMatch", SignatureDoesNotMatchError),
         (403, "RequestTimeTooSkewed", RequestTimeTooSkewedError),
-        (429, "TooManyRequests", ThrottlingError),
+        (429, "QpsLimitExceeded", ThrottlingError),
         (503, "ServiceUnavailable", ThrottlingError),
+        # A 429/503 without a documented throttling code is no proof of refusal before processing.
+        (429, "TooManyRequests", OSSError),
+        (503, "SlowDown", ServerError),
+        # A skew code with a status OSS does not send it with is not trusted either.
+        (500, "RequestTimeTooSkewed", ServerError),
         (500, "InternalError", ServerError),
         (404, "NoSuchStyle", NotFoundError),
     ],
