@@ -19,6 +19,7 @@ import base64
 import dataclasses
 import hashlib
 import json
+import math
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
@@ -260,7 +261,9 @@ def expires_seconds(expires: Expires, now: datetime) -> int:
     if isinstance(expires, datetime):
         if expires.tzinfo is None:
             raise ConfigurationError("an expiry datetime must be timezone-aware", param="expires")
-        return int((expires - now).total_seconds())
+        # Whole seconds on both sides: the URL then ends at the requested second, for V1 (absolute
+        # Expires, as alibabacloud-oss-v2 writes int(expiration.timestamp())) and V4 alike.
+        return math.floor(expires.timestamp()) - math.floor(now.timestamp())
     if isinstance(expires, timedelta):
         return int(expires.total_seconds())
     raise ConfigurationError(

@@ -20,6 +20,8 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from procdsl import Doc, Image, Style
 from procdsl.submit import (
@@ -44,7 +46,8 @@ from procdsl.submit import (
     TLSError,
     TransportError,
 )
-from procdsl.submit._requests import parse_error
+from procdsl.submit._httpx import HttpxTransport
+from procdsl.submit._requests import WireRequest, parse_error
 from procdsl.submit._retry import decide
 from procdsl.testing import FakeOSS
 
@@ -170,13 +173,14 @@ def test_v1_requests_through_the_signer_table(fake: FakeOSS) -> None:
 
 
 def _v2_signed(oss: Any, method: str, url: str, headers: Dict[str, str], token: Optional[str],
-               additional: Optional[Set[str]], expires: Optional[int] = None) -> Any:  # fmt: skip
+               additional: Optional[Set[str]], expires: Optional[int] = None,
+               key: str = "in put/x+y.docx") -> Any:  # fmt: skip
     from alibabacloud_oss_v2.signer import SignerV4  # type: ignore[import-untyped]
     from alibabacloud_oss_v2.types import HttpRequest, SigningContext  # type: ignore[import-untyped]
 
     request = HttpRequest(method, url, headers=dict(headers))
     ctx = SigningContext(
-        product="oss", region="cn-hangzhou", bucket="bkt", key="in put/x+y.docx", request=request,
+        product="oss", region="cn-hangzhou", bucket="bkt", key=key, request=request,
         credentials=oss.credentials.Credentials("ak", "sk", token), signing_time=at(EPOCH),
         additional_headers=additional,
     )  # fmt: skip
@@ -683,3 +687,74 @@ def test_bad_configuration_is_a_configuration_error(make: Callable[[], Client]) 
     with pytest.raises(ConfigurationError) as info:
         make()
     assert isinstance(info.value, SubmitError) and isinstance(info.value, ValueError)
+
+
+# ---- differential: generated keys, headers and queries against alibabacloud-oss-v2 ---------------------
+
+_keys = st.text(alphabet=st.sampled_from(list("abcXYZ019 +-_.~%&=?#中é😀/")), min_size=1, max_size=24).filter(
+    lambda k: not k.startswith("/") and k.strip() != "" and all(p not in ("", ".", "..") for p in k.split("/"))
+)
+_header_names = st.sampled_from(
+    ["x-oss-meta-a", "X-Oss-Meta-B", "x-oss-request-payer", "x-oss-traffic-limit", "Content-Type", "Range",
+     "If-Match", "Cache-Control", "email"]
+)  # fmt: skip
+_values = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=20)
+_query_names = st.sampled_from(["versionId", "response-content-type", "response-content-disposition", "acl"])
+_query_values = st.text(alphabet=st.sampled_from(list("ab /+=&?%;中é")), max_size=12)
+
+
+@pytest.mark.sdk
+@settings(max_examples=50, deadline=None)
+@given(
+    key=_keys,
+    headers=st.dictionaries(_header_names, _values, max_size=4),
+    query=st.dictionaries(_query_names, _query_values, max_size=3),
+    token=st.one_of(st.none(), st.just("tok+en/=")),
+    expires=st.integers(1, 7 * 24 * 3600),
+)
+def test_generated_requests_sign_as_alibabacloud_oss_v2(
+    key: str, headers: Dict[str, str], query: Dict[str, str], token: Optional[str], expires: int
+) -> None:
+    oss = pytest.importorskip("alibabacloud_oss_v2")
+    if len({h.lower() for h in headers}) != len(headers):
+        return  # one header given twice under two spellings: refused, tested above
+    c = Client("cn-hangzhou", Credentials("ak", "sk", token), clock=lambda: at(EPOCH))
+    prepared = c.prepare_get("bkt", key, "image/resize,w_100", headers=headers, query=query)
+    wire = c.sign(prepared, at(EPOCH))
+    pairs = [("x-oss-process", "image/resize,w_100"), *query.items()]
+    url = f"https://bkt.oss-cn-hangzhou.aliyuncs.com/{quote(key)}?" + "&".join(
+        f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in pairs
+    )
+    assert wire.url == url  # the request is built as the SDK builds it
+    additional = {h for h in headers if not h.lower().startswith("x-oss-") and h.lower() != "content-type"}
+    sent = {k: v.strip() for k, v in headers.items()}
+    theirs = _v2_signed(oss, "GET", url, sent, token, additional, key=key)
+    assert dict(wire.headers)["Authorization"] == theirs.headers["Authorization"]
+    ours_url = c.sign_url("bkt", key, "image/resize,w_100", expires, headers=headers, query=query)
+    theirs_url = _v2_signed(oss, "GET", url, sent, token, additional, expires, key=key).url
+    assert dict(parse_qsl(urlsplit(ours_url).query)) == dict(parse_qsl(urlsplit(theirs_url).query))
+
+
+@pytest.mark.parametrize(
+    "wire",
+    [
+        WireRequest("GET", "https://[::1/k", (), b""),  # httpx: InvalidURL
+        WireRequest("GET", "https://bkt.oss-cn-hangzhou.aliyuncs.com/k\x00", (), b""),  # InvalidURL
+        WireRequest("GET", "https://bkt.oss-cn-hangzhou.aliyuncs.com/k", (("X-A", "é"),), b""),  # UnicodeEncodeError
+    ],
+)
+def test_the_adapter_reports_unsendable_requests_as_not_sent(wire: WireRequest) -> None:
+    seen: List[httpx.Request] = []
+    adapter = HttpxTransport(transport=scripted([httpx.Response(200)], seen))
+    with pytest.raises(TransportError) as info:
+        adapter.send(wire, deadline=None, max_body=10)
+    assert info.value.sent is False and seen == []
+
+
+def test_a_header_the_http_library_refuses_on_a_real_connection_is_not_sent(fake: FakeOSS) -> None:
+    # The case: a value with a newline reached h11, which refused it before writing a byte.
+    with fake.serve() as url:
+        wire = WireRequest("GET", url + "/bkt/photo.jpg", (("X-Token", f"{TOKEN}\nInjected: 1"),), b"")
+        with pytest.raises(TransportError) as info:
+            HttpxTransport().send(wire, deadline=None, max_body=10)
+    assert info.value.sent is False and fake.requests == []
