@@ -1,25 +1,12 @@
 """When to try a request again, without ever creating an async task twice.
 
-=============================================  ===========  =====================  ===========================
-failure                                        GetObject    ProcessObject          AsyncProcessObject
-=============================================  ===========  =====================  ===========================
-not sent (connect/DNS refused, pool timeout)   retried      retried                retried
-TLS handshake failed                           raised       raised                 raised
-429/503 with a throttling code                 retried      retried                retried
-403 RequestTimeTooSkewed (skew within bound)   once, clock  once, clock corrected  once, clock corrected
-                                               corrected
-sent, no answer (read timeout, reset) or 5xx   retried      raised (retried with   ``TaskMayExistError``
-                                                            ``resend_process``)
-2xx with an unreadable body                    —            —                      ``TaskMayExistError``
-deadline passed, body over the maximum         raised       raised                 ``TaskMayExistError`` if sent
-any other answer (400, 403, 404, ...)          raised       raised                 raised
-=============================================  ===========  =====================  ===========================
-
-(The same table is in docs/submit.md.) Throttling codes: ``_errors.THROTTLING_CODES``.
-``Retry-After`` on a throttling answer sets the delay, up to ``max_delay``.
-The clock is corrected only from a 403 ``RequestTimeTooSkewed`` (OSS refused the
-request before any work, so the corrected one is not a resubmission), and only when
-the server's clock is within ``max_clock_skew`` of ours.
+The rules, one row per kind of failure and one column per operation, are the
+"Send and retry" table of docs/submit.md; :func:`decide` implements that table.
+In short: what provably never reached OSS (not sent, a throttling code, a 403
+RequestTimeTooSkewed) is retried for every operation; what may have reached it is
+retried for GetObject only (ProcessObject with ``resend_process``), and for
+AsyncProcessObject becomes ``TaskMayExistError``: OSS has no idempotency token,
+so a resubmission could start a second, separately billed task.
 
 Defaults follow alibabacloud-oss-v2 (``retry/defaults``: 3 attempts, 0.2 s base,
 20 s cap, full jitter), which however retries all operations alike (submit.md §4).
@@ -138,7 +125,7 @@ def decide(
     skew_corrected: bool = False,
     headers: Optional[Mapping[str, str]] = None,
 ) -> Decision:
-    """What to do after attempt number ``attempt`` (1-based) failed with ``error`` (see the table above)."""
+    """What to do after attempt number ``attempt`` (1-based) failed with ``error`` (docs/submit.md, "Send and retry")."""
     left = attempt < policy.max_attempts
     if isinstance(error, TransportError):
         if not error.sent:  # provably never left: safe to repeat, unless repeating cannot help

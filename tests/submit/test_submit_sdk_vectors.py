@@ -30,6 +30,7 @@ from procdsl.submit import (
     OSSError,
     SignatureDoesNotMatchError,
     TaskMayExistError,
+    _signing_v1,
 )
 from procdsl.submit._endpoints import Endpoint, region_host, resolve_region
 from procdsl.submit._requests import parse_error
@@ -91,6 +92,19 @@ def test_v1_presign_with_version_id_through_the_client() -> None:
     url = sts.sign_url("bucket", "key+123", expires=at(1699808204), version="v1", query={"versionId": "versionId"})
     assert "bucket.oss-cn-hangzhou.aliyuncs.com/key%2B123?" in url and "Expires=1699808204" in url
     assert "Signature=jzKYRrM5y6Br0dRFPaTGOsbrDhY%3D" in url and "security-token=token" in url
+
+
+def test_v1_signs_the_async_process_sub_resource() -> None:
+    # OSS2 oss2/auth.py (ProviderAuth._subresource_key_set has x-oss-async-process) and GO
+    # oss/signer/v1.go (every x-oss-* parameter) sign it; alibabacloud-oss-v2's signer/v1.py leaves it
+    # out (submit.md §3). procdsl follows oss2 and Go.
+    to_sign = _signing_v1.string_to_sign(
+        "POST", {"Content-MD5": "md5"}, "Wed, 28 Dec 2022 10:27:41 GMT", "examplebucket", "demo/input video.mp4",
+        [("x-oss-async-process", "")],
+    )  # fmt: skip
+    assert (
+        to_sign == "POST\nmd5\n\nWed, 28 Dec 2022 10:27:41 GMT\n/examplebucket/demo/input video.mp4?x-oss-async-process"
+    )
 
 
 @pytest.mark.parametrize("version", ["v1", "v4"])
