@@ -51,7 +51,7 @@ from ._requests import (
     sign_request,
 )
 from ._retry import Decision, RetryPolicy, decide, may_exist
-from ._signers import signer
+from ._signers import SignatureVersion, signer
 from ._transport import Answer, AsyncTransport, SyncTransport
 
 __all__ = ["DEFAULT_DEADLINE", "DEFAULT_MAX_BODY_SIZE", "DEFAULT_TIMEOUT", "AsyncClient", "Client"]
@@ -127,7 +127,7 @@ class _BaseClient:
         deadline: Optional[float] = DEFAULT_DEADLINE,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - immutable
-        signature_version: str = "v4",
+        signature_version: SignatureVersion = "v4",
         strict: bool = True,
         product: str = "oss",
         clock: Optional[Callable[[], datetime]] = None,
@@ -205,7 +205,7 @@ class _BaseClient:
         )
 
     def _presign(
-        self, bucket: str, key: str, process: Union[GetProcess, str, None], expires: Expires, version: str,
+        self, bucket: str, key: str, process: Union[GetProcess, str, None], expires: Expires, version: SignatureVersion,
         headers: Headers, query: Query,
     ) -> str:  # fmt: skip
         """The presigned GET URL of ``sign_url`` (shared: signing is pure, no I/O)."""
@@ -330,7 +330,7 @@ class Client(_BaseClient):
         deadline: Optional[float] = DEFAULT_DEADLINE,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - immutable
-        signature_version: str = "v4",
+        signature_version: SignatureVersion = "v4",
         strict: bool = True,
         product: str = "oss",
         clock: Optional[Callable[[], datetime]] = None,
@@ -400,7 +400,7 @@ class Client(_BaseClient):
         process: Union[GetProcess, str, None] = None,
         expires: Expires = 600,
         *,
-        version: str = "v4",
+        version: SignatureVersion = "v4",
         headers: Headers = None,
         query: Query = None,
     ) -> str:
@@ -459,7 +459,7 @@ class AsyncClient(_BaseClient):
         deadline: Optional[float] = DEFAULT_DEADLINE,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - immutable
-        signature_version: str = "v4",
+        signature_version: SignatureVersion = "v4",
         strict: bool = True,
         product: str = "oss",
         clock: Optional[Callable[[], datetime]] = None,
@@ -515,7 +515,7 @@ class AsyncClient(_BaseClient):
         process: Union[GetProcess, str, None] = None,
         expires: Expires = 600,
         *,
-        version: str = "v4",
+        version: SignatureVersion = "v4",
         headers: Headers = None,
         query: Query = None,
     ) -> str:

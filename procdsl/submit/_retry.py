@@ -125,7 +125,7 @@ def decide(
     skew_corrected: bool = False,
     headers: Optional[Mapping[str, str]] = None,
 ) -> Decision:
-    """What to do after attempt number ``attempt`` (1-based) failed with ``error`` (docs/submit.md, "Send and retry")."""
+    """What to do after attempt ``attempt`` (1-based) failed with ``error``: docs/submit.md, "Send and retry"."""
     left = attempt < policy.max_attempts
     if isinstance(error, TransportError):
         if not error.sent:  # provably never left: safe to repeat, unless repeating cannot help

@@ -11,9 +11,11 @@ import ast
 from pathlib import Path
 from typing import Dict, List, Set
 
+from typing_extensions import get_args
+
 import procdsl
 from procdsl.submit import _signing_v1, _signing_v4
-from procdsl.submit._signers import SIGNERS
+from procdsl.submit._signers import SIGNERS, SignatureVersion
 
 PACKAGE = Path(procdsl.__file__).parent
 SUBMIT = PACKAGE / "submit"
@@ -92,6 +94,7 @@ def test_no_import_cycle_in_the_submit_layer() -> None:
 
 def test_one_signer_per_version_with_one_interface() -> None:
     assert {name: type(s) for name, s in SIGNERS.items()} == {"v4": _signing_v4.SignerV4, "v1": _signing_v1.SignerV1}
+    assert set(get_args(SignatureVersion)) == set(SIGNERS), "add the new version to _signers.SignatureVersion too"
     for name, s in SIGNERS.items():
         assert s.name == name
         # Both take the same arguments, so the client never branches on the version.

@@ -34,7 +34,7 @@ from procdsl.submit import (
 )
 from procdsl.submit._endpoints import Endpoint, region_host, resolve_region
 from procdsl.submit._requests import parse_error
-from procdsl.submit._signers import SIGNERS
+from procdsl.submit._signers import SIGNERS, SignatureVersion
 from procdsl.submit._signing import SigningContext, SigningRequest
 
 UTC = timezone.utc
@@ -108,7 +108,7 @@ def test_v1_signs_the_async_process_sub_resource() -> None:
 
 
 @pytest.mark.parametrize("version", ["v1", "v4"])
-def test_presign_structure_with_an_expiration_or_a_duration(version: str) -> None:
+def test_presign_structure_with_an_expiration_or_a_duration(version: SignatureVersion) -> None:
     # PY2 tests/unit/test_presign.py::test_presign_v1/test_presign_v4/test_presign_token_v4;
     # GO oss/client_presign_test.go::TestPresignPresignOptions, TestPresignWithToken.
     now = datetime(2024, 3, 1, 8, 30, 15, tzinfo=UTC)
