@@ -704,7 +704,7 @@ _query_values = st.text(alphabet=st.sampled_from(list("ab /+=&?%;中é")), max_s
 
 
 @pytest.mark.sdk
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(
     key=_keys,
     headers=st.dictionaries(_header_names, _values, max_size=4),
@@ -757,4 +757,16 @@ def test_a_header_the_http_library_refuses_on_a_real_connection_is_not_sent(fake
         wire = WireRequest("GET", url + "/bkt/photo.jpg", (("X-Token", f"{TOKEN}\nInjected: 1"),), b"")
         with pytest.raises(TransportError) as info:
             HttpxTransport().send(wire, deadline=None, max_body=10)
+    assert info.value.sent is False and fake.requests == []
+
+
+def test_a_real_tls_handshake_failure_is_a_tls_error(fake: FakeOSS) -> None:
+    # https:// to a plain-HTTP server: the handshake fails in the ssl module, before any request.
+    with fake.serve() as url:
+        port = urlsplit(url).port
+        with (
+            Client("cn-hangzhou", CREDS, f"https://127.0.0.1:{port}", retry=NO_WAIT) as c,
+            pytest.raises(TLSError) as info,
+        ):
+            c.get("bkt", "photo.jpg", None)
     assert info.value.sent is False and fake.requests == []
