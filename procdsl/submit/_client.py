@@ -192,12 +192,17 @@ class _BaseClient:
     ) -> PreparedRequest:  # fmt: skip
         return get_request(bucket, key, _get_text(process, self.strict), headers=headers, query=query)
 
-    def sign(self, prepared: PreparedRequest, now: Optional[datetime] = None) -> WireRequest:
-        """Sign with the client's signature version at ``now`` (default: the corrected clock)."""
+    def sign(
+        self, prepared: PreparedRequest, now: Optional[datetime] = None, credentials: Optional[Credentials] = None
+    ) -> WireRequest:
+        """Sign with the client's signature version at ``now`` (default: the corrected clock).
+
+        ``credentials`` default to the provider's current ones.
+        """
         return sign_request(
             prepared,
             endpoint=self.endpoint,
-            credentials=self.credentials(),
+            credentials=credentials if credentials is not None else self.credentials(),
             region=self.region,
             now=now if now is not None else self.now(),
             product=self.product,
@@ -206,13 +211,13 @@ class _BaseClient:
 
     def _presign(
         self, bucket: str, key: str, process: Union[GetProcess, str, None], expires: Expires, version: SignatureVersion,
-        headers: Headers, query: Query,
+        headers: Headers, query: Query, credentials: Optional[Credentials] = None,
     ) -> str:  # fmt: skip
         """The presigned GET URL of ``sign_url`` (shared: signing is pure, no I/O)."""
         return presign_url(
             self.prepare_get(bucket, key, process, headers=headers, query=query),
             endpoint=self.endpoint,
-            credentials=self.credentials(),
+            credentials=credentials if credentials is not None else self.credentials(),
             region=self.region,
             now=self.now(),
             expires=expires,
@@ -245,10 +250,10 @@ class _Attempts:
         self.deadline = time.monotonic() + client.deadline if client.deadline is not None else None
         self.max_body = client._max_body(prepared)
 
-    def request(self) -> WireRequest:
+    def request(self, credentials: Optional[Credentials] = None) -> WireRequest:
         self.attempt += 1
         self.signed_at, self.offset = self.client.now(), self.client._clock_offset
-        self.wire = self.client.sign(self.prepared, self.signed_at)
+        self.wire = self.client.sign(self.prepared, self.signed_at, credentials)
         return self.wire
 
     def settle(self, answer: Union[Answer, TransportError]) -> Union[Answer, float]:
@@ -477,7 +482,8 @@ class AsyncClient(_BaseClient):
         while True:
             answer: Union[Answer, TransportError]
             try:
-                answer = await self._transport.send(attempts.request(), deadline=attempts.deadline,
+                wire = attempts.request(await self._credentials_off_loop())
+                answer = await self._transport.send(wire, deadline=attempts.deadline,
                                                     max_body=attempts.max_body)  # fmt: skip
             except TransportError as exc:
                 answer = exc
@@ -486,6 +492,12 @@ class AsyncClient(_BaseClient):
                 return result
             if result:
                 await asyncio.sleep(result)
+
+    async def _credentials_off_loop(self) -> Credentials:
+        """A provider may block (the ECS one fetches over HTTP when refreshing): ask it in a worker thread."""
+        if isinstance(self._provider, Credentials):
+            return self.credentials()
+        return await asyncio.get_running_loop().run_in_executor(None, self.credentials)
 
     async def submit(
         self, bucket: str, key: str, job: Union[AsyncJob, str], *, headers: Headers = None, query: Query = None
@@ -519,8 +531,9 @@ class AsyncClient(_BaseClient):
         headers: Headers = None,
         query: Query = None,
     ) -> str:
-        """As ``Client.sign_url`` (a coroutine like every ``AsyncClient`` method; it does no I/O)."""
-        return self._presign(bucket, key, process, expires, version, headers, query)
+        """As ``Client.sign_url`` (a coroutine like every ``AsyncClient`` method; only a provider may do I/O)."""
+        credentials = await self._credentials_off_loop()
+        return self._presign(bucket, key, process, expires, version, headers, query, credentials)
 
     async def process(
         self, bucket: str, key: str, job: Union[SyncJob, str], *, headers: Headers = None, query: Query = None

@@ -814,3 +814,21 @@ def test_an_empty_extra_header_is_not_signed_as_alibabacloud_oss_v2_does() -> No
     theirs = dict(parse_qsl(urlsplit(bucket.sign_url("GET", "k.jpg", 60, headers={"Range": ""},
                                                      additional_headers=["Range"])).query))  # fmt: skip
     assert theirs["x-oss-additional-headers"] == "range"
+
+
+def test_the_async_client_asks_providers_off_the_event_loop(fake: FakeOSS) -> None:
+    threads: List[int] = []
+
+    class Slow:
+        def get_credentials(self) -> Credentials:
+            threads.append(threading.get_ident())
+            return STS
+
+    async def run() -> None:
+        async with AsyncClient("cn-hangzhou", Slow(), transport=fake.transport()) as c:
+            await c.submit("bkt", "photo.jpg", JOB)
+            assert "x-oss-security-token=" in await c.sign_url("bkt", "photo.jpg")
+
+    asyncio.run(run())
+    assert len(threads) == 2 and threading.get_ident() not in threads
+    assert fake.requests[0].header("x-oss-security-token") == TOKEN
