@@ -16,6 +16,9 @@ already guards string handling with ``except ValueError`` keeps working.
   after a video operation). The type checker rejects most of these first; this
   is the run-time guard for untyped callers and for parsed strings.
 
+- ``EventError``: a notification message (the SMQ/MNS body of an asynchronous
+  task's result) could not be read: see ``procdsl.events.parse_event``.
+
 ``SaveAsKeyWarning`` is a warning, not an error: an operation that writes
 several objects was given a save-as key without ``{index}``.
 """
@@ -23,6 +26,7 @@ several objects was given a save-as key without ``{index}``.
 from __future__ import annotations
 
 __all__ = [
+    "EventError",
     "ProcessError",
     "ProcessSyntaxError",
     "ProcessValueError",
@@ -77,6 +81,10 @@ class ProcessValueError(ProcessError):
 
 class StageError(ProcessError):
     """Stages combined in a way OSS does not accept."""
+
+
+class EventError(ProcessError):
+    """A task notification message is not in the documented format (``procdsl.events``)."""
 
 
 class SaveAsKeyWarning(UserWarning):

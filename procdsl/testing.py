@@ -20,6 +20,17 @@ Two ways to reach it::
 It does not process media: GET returns the stored bytes, and ProcessObject
 copies the source to the save-as target. Failures can be scripted with
 :meth:`FakeOSS.fail_next` and :meth:`FakeOSS.drop_next`.
+
+What OSS does with a job, it does too: a missing source object is a 404
+``NoSuchKey``; save-as ``{variables}`` are expanded on the keys written (the
+OSS "Variables" page); an accepted AsyncProcessObject completes at once
+(``auto_complete=True``) or when the test calls :meth:`FakeOSS.complete`,
+writing its outputs (``pages`` of them when the operation writes one object per
+page or frame and the key has ``{index}``) and, for a job with
+``notify,topic_…``, delivering the IMM notification message to that topic, read
+with :meth:`FakeOSS.messages` and :func:`procdsl.events.parse_event`.
+``assume_sources=True`` accepts async jobs on any key (for tests of the sending
+machinery that do not care about objects).
 """
 
 from __future__ import annotations
@@ -32,6 +43,7 @@ import itertools
 import json
 import re
 import threading
+import uuid
 from collections import deque
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -44,7 +56,8 @@ from xml.sax.saxutils import escape
 import httpx
 
 from ._parser import parse
-from ._stages import GET_STAGES, AsyncJob, Process, SyncJob
+from ._saveas import expand, source_values, time_values
+from ._stages import GET_STAGES, AsyncJob, ImagePipeline, Process, SyncJob
 from .errors import ProcessError
 from .submit import _signing_v1 as signing_v1
 from .submit import _signing_v4 as signing_v4
@@ -93,6 +106,11 @@ class SubmittedTask:
     task_id: str
     event_id: str
     request_id: str
+    created: Optional[datetime] = None
+    #: ``None`` until the task completes, then ``"Succeeded"`` or the status given to ``complete``.
+    status: Optional[str] = None
+    #: The objects the task wrote, as ``(bucket, key)``.
+    outputs: Tuple[Tuple[str, str], ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,6 +159,9 @@ class FakeOSS:
         # (doc mirror https://developer.aliyun.com/ask/2590).
         max_skew: timedelta = timedelta(minutes=15),
         cname_bucket: Optional[str] = None,
+        auto_complete: bool = True,
+        pages: int = 3,
+        assume_sources: bool = False,
     ) -> None:
         creds = [credentials] if isinstance(credentials, Credentials) else list(credentials)
         self._keys: Dict[str, Credentials] = {c.access_key_id: c for c in creds}
@@ -153,6 +174,12 @@ class FakeOSS:
         self.objects: Dict[Tuple[str, str], bytes] = {}
         self.requests: List[RecordedRequest] = []
         self.tasks: List[SubmittedTask] = []
+        self.auto_complete = auto_complete
+        self.pages = pages
+        # For tests of the sending machinery only: every async source counts as an empty object.
+        self.assume_sources = assume_sources
+        self.uploaded: Dict[Tuple[str, str], datetime] = {}
+        self._topics: Dict[str, List[str]] = {}
         self._scripts: Deque[_Script] = deque()
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -164,6 +191,7 @@ class FakeOSS:
 
     def put_object(self, bucket: str, key: str, data: bytes) -> None:
         self.objects[(bucket, key)] = data
+        self.uploaded[(bucket, key)] = self.clock()
 
     def fail_next(self, status: int, code: str, message: str = "", *, after_processing: bool = False) -> None:
         """Answer the next signed request with an error; ``after_processing`` does the work first (a 5xx after send)."""
@@ -475,9 +503,15 @@ class FakeOSS:
         job = self._parse(text, "async")
         record["operation"], record["process"] = "AsyncProcessObject", job
         assert isinstance(job, AsyncJob)
+        if (bucket, key) not in self.objects and not self.assume_sources:
+            raise _Failure(404, "NoSuchKey", "The specified key does not exist.")
         n = len(self.tasks) + 1
-        task = SubmittedTask(bucket, key, job, f"FakeTask-{n:08d}", f"{n:03X}-FakeEvent", f"FAKE-TASK-REQUEST-{n:06d}")
+        task = SubmittedTask(
+            bucket, key, job, f"FakeTask-{n:08d}", f"{n:03X}-FakeEvent", f"FAKE-TASK-REQUEST-{n:06d}", self.clock()
+        )
         self.tasks.append(task)
+        if self.auto_complete:
+            self._complete(len(self.tasks) - 1, "Succeeded", "", "")
         data = {"EventId": task.event_id, "RequestId": task.request_id, "TaskId": task.task_id}
         return 200, [("Content-Type", "application/json")], json.dumps(data).encode()
 
@@ -489,10 +523,109 @@ class FakeOSS:
         data = self.objects.get((bucket, key))
         if data is None:
             raise _Failure(404, "NoSuchKey", "The specified key does not exist.")
-        target_bucket = job.save.bucket or bucket
-        self.objects[(target_bucket, job.save.key)] = data
-        result = {"bucket": job.save.bucket or "", "fileSize": len(data), "object": job.save.key, "status": "OK"}
+        values = self._variables(bucket, key, _sync_ext(job))
+        target_bucket = expand(job.save.bucket, values) if job.save.bucket else bucket
+        target_key = expand(job.save.key, {**values, "index": "1"})
+        self._store(target_bucket, target_key, data)
+        saved_bucket = target_bucket if job.save.bucket else ""  # "" when saved in the source bucket
+        result = {"bucket": saved_bucket, "fileSize": len(data), "object": target_key, "status": "OK"}
         return 200, [("Content-Type", "application/json")], json.dumps(result).encode()
+
+    # -- asynchronous tasks: completion, outputs, notifications --
+
+    def complete(self, task_id: str, status: str = "Succeeded", code: str = "", message: str = "") -> SubmittedTask:
+        """Finish a pending task (``auto_complete=False``): write its outputs and send its notification.
+
+        Any ``status`` other than ``"Succeeded"`` writes nothing and reports ``code``
+        and ``message`` in the notification, as a failed IMM task does.
+        """
+        with self._lock:
+            for i, task in enumerate(self.tasks):
+                if task.task_id == task_id:
+                    if task.status is not None:
+                        raise ValueError(f"task {task_id} has already completed ({task.status})")
+                    return self._complete(i, status, code, message)
+        raise KeyError(f"no task {task_id!r} was submitted to this fake")
+
+    def pending(self) -> List[SubmittedTask]:
+        """Accepted tasks that have not completed yet."""
+        with self._lock:
+            return [t for t in self.tasks if t.status is None]
+
+    def messages(self, topic: str) -> List[str]:
+        """The message bodies delivered to SMQ topic ``topic``, oldest first (the IMM envelope JSON)."""
+        with self._lock:
+            return list(self._topics.get(topic, ()))
+
+    def _variables(self, bucket: str, key: str, autoext: str) -> Dict[str, str]:
+        values = source_values(bucket, key)
+        values.update(time_values(self.uploaded.get((bucket, key)), self.clock()))
+        values["autoext"] = autoext or values["ext"]
+        return values
+
+    def _store(self, bucket: str, key: str, data: bytes) -> None:
+        self.objects[(bucket, key)] = data
+        self.uploaded[(bucket, key)] = self.clock()
+
+    def _outputs(self, task: SubmittedTask) -> List[Tuple[str, str, bytes]]:
+        """What the task writes: one object, or ``pages`` numbered ones for a multi-object operation."""
+        save = task.job.save
+        if save is None:
+            return []
+        source = self.objects.get((task.bucket, task.key), b"")
+        values = self._variables(task.bucket, task.key, _async_ext(task.job))
+        values.update(time_values(None, task.created))
+        bucket = expand(save.bucket, values) if save.bucket else task.bucket
+        several = task.job.op.save_key_warning("fake.out") is not None and "{index}" in save.key
+        if not several:
+            return [(bucket, expand(save.key, {**values, "index": "1"}), source)]
+        return [
+            (bucket, expand(save.key, {**values, "index": str(i)}), source + f"\n#{i}".encode())
+            for i in range(1, self.pages + 1)
+        ]
+
+    def _complete(self, index: int, status: str, code: str, message: str) -> SubmittedTask:
+        task = self.tasks[index]
+        outputs = self._outputs(task) if status == "Succeeded" else []
+        for bucket, key, data in outputs:
+            self._store(bucket, key, data)
+        done = dataclasses.replace(task, status=status, outputs=tuple((b, k) for b, k, _ in outputs))
+        self.tasks[index] = done
+        topic = task.job.notification.topic if task.job.notification is not None else None
+        if topic is not None:
+            self._topics.setdefault(topic, []).append(self._notification(done, code, message))
+        return done
+
+    def _notification(self, task: SubmittedTask, code: str, message: str) -> str:
+        """The IMM notification envelope (https://help.aliyun.com/document_detail/2743997.html)."""
+        kind = _task_type(task.job)
+        now = self.clock().astimezone(timezone.utc)
+        started = (task.created or now).astimezone(timezone.utc)
+        content = {
+            "ProjectName": "fake-project",
+            "DatasetName": "",
+            "RequestId": task.request_id,
+            "StartTime": _rfc3339(started),
+            "EndTime": _rfc3339(now),
+            "UserData": "",
+            "TaskType": kind,
+            "TaskId": task.task_id,
+            "Status": task.status,
+            "Code": code,
+            "Message": message,
+            "EventSourceId": "",
+            "Sources": [{"URI": f"oss://{task.bucket}/{task.key}"}],
+            "Targets": [{"URI": f"oss://{b}/{k}"} for b, k in task.outputs],
+        }
+        envelope = {
+            "id": f"{task.event_id}-{uuid.uuid4().hex[:12]}",
+            "source": "acs.imm",
+            "type": f"imm:Task:{kind}",
+            "subject": f"acs:imm:{self.region}:0000000000000000:fake-project/imm:Task:{kind}",
+            "time": str(int(now.timestamp() * 1000)),
+            "content": json.dumps(content, separators=(",", ":")),
+        }
+        return json.dumps(envelope, indent=2)
 
     # -- the two ways in --
 
@@ -549,3 +682,45 @@ class FakeOSS:
             server.shutdown()
             server.server_close()
             thread.join()
+
+
+def _rfc3339(moment: datetime) -> str:
+    """As IMM writes times: ``2024-08-20T07:03:07.36Z`` (UTC, centiseconds)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 10000:02d}Z"
+
+
+def _param(wire: str, *names: str) -> str:
+    """The first value of one of the ``key_value`` parameters ``names`` in an operation's wire form."""
+    for segment in wire.split("/"):
+        for token in segment.split(",")[1:]:
+            key, _, value = token.partition("_")
+            if key in names and value:
+                return value
+    return ""
+
+
+def _async_ext(job: AsyncJob) -> str:
+    """``{autoext}``: the output format of the operation (doc ``target_``, media ``f_``)."""
+    return _param(job.op.to_wire(with_family=False), "target", "f")
+
+
+def _sync_ext(job: SyncJob) -> str:
+    """``{autoext}`` of a ProcessObject: the pipeline's last ``format``, if any."""
+    if isinstance(job.source, ImagePipeline):
+        for step in reversed(job.source.steps):
+            if step.action == "format":
+                return step.to_wire(with_family=False).partition(",")[2]
+    return ""
+
+
+def _task_type(job: AsyncJob) -> str:
+    """The IMM task type in the message; video/audio ones are ``MediaConvert`` (media.md §1.1).
+
+    ``OfficeConversion`` for doc/* follows IMM's naming and is not confirmed by an OSS page.
+    """
+    family = job.op.family
+    if family == "doc":
+        return "OfficeConversion"
+    if family == "image":
+        return "DecodeBlindWatermark"
+    return "MediaConvert"

@@ -212,6 +212,7 @@ class _BaseClient:
     def _presign(
         self, bucket: str, key: str, process: Union[GetProcess, str, None], expires: Expires, version: SignatureVersion,
         headers: Headers, query: Query, credentials: Optional[Credentials] = None,
+        signed_at: Optional[datetime] = None,
     ) -> str:  # fmt: skip
         """The presigned GET URL of ``sign_url`` (shared: signing is pure, no I/O)."""
         return presign_url(
@@ -219,7 +220,7 @@ class _BaseClient:
             endpoint=self.endpoint,
             credentials=credentials if credentials is not None else self.credentials(),
             region=self.region,
-            now=self.now(),
+            now=signed_at if signed_at is not None else self.now(),
             expires=expires,
             version=version,
             product=self.product,
@@ -408,13 +409,16 @@ class Client(_BaseClient):
         version: SignatureVersion = "v4",
         headers: Headers = None,
         query: Query = None,
+        signed_at: Optional[datetime] = None,
     ) -> str:
         """A presigned GET URL, carrying ``x-oss-process`` when ``process`` is given.
 
         ``expires``: seconds, a ``timedelta`` or an aware ``datetime``; V4 URLs last at most
         7 days. ``headers`` are signed, so whoever uses the URL must send them as given.
+        ``signed_at`` (aware) signs as of that time instead of now, so the same arguments
+        give the same URL (``procdsl.web`` caches on it).
         """
-        return self._presign(bucket, key, process, expires, version, headers, query)
+        return self._presign(bucket, key, process, expires, version, headers, query, signed_at=signed_at)
 
     def process(
         self, bucket: str, key: str, job: Union[SyncJob, str], *, headers: Headers = None, query: Query = None
@@ -530,10 +534,11 @@ class AsyncClient(_BaseClient):
         version: SignatureVersion = "v4",
         headers: Headers = None,
         query: Query = None,
+        signed_at: Optional[datetime] = None,
     ) -> str:
         """As ``Client.sign_url`` (a coroutine like every ``AsyncClient`` method; only a provider may do I/O)."""
         credentials = await self._credentials_off_loop()
-        return self._presign(bucket, key, process, expires, version, headers, query, credentials)
+        return self._presign(bucket, key, process, expires, version, headers, query, credentials, signed_at)
 
     async def process(
         self, bucket: str, key: str, job: Union[SyncJob, str], *, headers: Headers = None, query: Query = None

@@ -44,7 +44,7 @@ def lines(path: Path) -> List[Dict[str, Any]]:
 
 @pytest.fixture
 def fake() -> FakeOSS:
-    return FakeOSS([CREDS, STS])
+    return FakeOSS([CREDS, STS], assume_sources=True)
 
 
 def test_every_job_is_accepted_once_and_reported_once(fake: FakeOSS) -> None:

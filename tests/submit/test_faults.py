@@ -69,7 +69,7 @@ def check_exactly_once(results: Sequence[BulkResult], fake: FakeOSS, n: int) -> 
 
 @pytest.fixture
 def fake() -> FakeOSS:
-    return FakeOSS(CREDS)
+    return FakeOSS(CREDS, assume_sources=True)
 
 
 def test_each_fault_ends_as_expected(fake: FakeOSS, tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ KEYS = ["in.docx", "dir/sub dir/a+b.docx", "中文/文件 名.docx", "weird%20li
 
 @pytest.fixture
 def fake() -> FakeOSS:
-    f = FakeOSS([CREDS, STS])
+    f = FakeOSS([CREDS, STS], assume_sources=True)
     f.put_object("bkt", "photo.jpg", b"JPEG-BYTES")
     return f
 
@@ -354,6 +354,7 @@ def test_nothing_listening_is_a_transport_error_not_sent(fake: FakeOSS) -> None:
 def test_request_time_too_skewed_is_retried_with_the_servers_clock() -> None:
     server_now = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
     fake = FakeOSS(CREDS, clock=lambda: server_now)
+    fake.put_object("bkt", "k", b"DOCX")
     client = Client(
         "cn-hangzhou", CREDS, transport=fake.transport(), retry=NO_WAIT, clock=lambda: server_now - timedelta(hours=1)
     )

@@ -30,6 +30,7 @@ KEY = "docs/my report+final 中文.docx"
 def fake() -> FakeOSS:
     f = FakeOSS([CREDS, STS])
     f.put_object("bkt", "photo 1+.jpg", b"PIXELS")
+    f.put_object("bkt", KEY, b"DOCX")
     return f
 
 

@@ -1,0 +1,1 @@
+"""Documented inputs copied into the repository, each with its source cited."""
