@@ -176,19 +176,19 @@ class Endpoint:
         text = endpoint if "://" in endpoint else "https://" + endpoint
         try:
             parts = urlsplit(text)
-            port = parts.port
+            _ = parts.port  # raises ValueError for a port that is not a number in 0-65535
         except ValueError:
             raise ConfigurationError("endpoint has an invalid port", param="endpoint") from None
-        del port
         if "@" in parts.netloc:
             raise ConfigurationError("endpoint must not carry a user name or password", param="endpoint")
         if (
             parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/") or parts.query
             or parts.fragment or text.endswith(("?", "#"))
         ):  # fmt: skip
+            shown = f"{parts.scheme}://{parts.netloc}{parts.path}" + ("?…" if parts.query or parts.fragment else "")
             raise ConfigurationError(
                 f"endpoint must be a host, host:port or http(s)://host[:port] without a path, query or fragment; "
-                f"got {endpoint!r}",
+                f"got {shown!r}",  # the query is not echoed: it is where a misplaced secret would be
                 param="endpoint",
             )
         if parts.scheme == "http" and not _is_loopback(parts.hostname):
