@@ -16,7 +16,7 @@ import functools
 import hashlib
 import hmac
 from datetime import datetime, timezone
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote
 
 from ._credentials import Credentials
@@ -243,30 +243,23 @@ class SignerV4:
     name = "v4"
 
     def sign_headers(self, request: SigningRequest, context: SigningContext) -> Dict[str, str]:
-        return sign_headers(
-            method=request.method,
-            bucket=request.bucket,
-            key=request.key,
-            query=request.query,
-            headers=dict(request.headers),
-            credentials=context.credentials,
-            region=context.region,
-            now=context.now,
-            product=context.product,
-            additional_headers=request.additional_headers,
-        )
+        return sign_headers(**_arguments(request, context))
 
     def presign_query(self, request: SigningRequest, context: SigningContext, expires: int) -> List[Tuple[str, str]]:
-        return presign_query(
-            method=request.method,
-            bucket=request.bucket,
-            key=request.key,
-            query=request.query,
-            headers=dict(request.headers),
-            credentials=context.credentials,
-            region=context.region,
-            now=context.now,
-            expires=expires,
-            product=context.product,
-            additional_headers=request.additional_headers,
-        )
+        return presign_query(expires=expires, **_arguments(request, context))
+
+
+def _arguments(request: SigningRequest, context: SigningContext) -> Dict[str, Any]:
+    """The interface's two values as the keyword arguments of :func:`sign_headers` and :func:`presign_query`."""
+    return {
+        "method": request.method,
+        "bucket": request.bucket,
+        "key": request.key,
+        "query": request.query,
+        "headers": dict(request.headers),
+        "credentials": context.credentials,
+        "region": context.region,
+        "now": context.now,
+        "product": context.product,
+        "additional_headers": request.additional_headers,
+    }
