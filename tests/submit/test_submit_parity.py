@@ -285,8 +285,8 @@ def test_a_failing_provider_is_a_credentials_error() -> None:
 class _Metadata:
     """A loopback stand-in for the ECS metadata service (hardened mode), counting credential fetches."""
 
-    def __init__(self, lifetime: timedelta) -> None:
-        self.lifetime, self.fetches, self.serial = lifetime, 0, 0
+    def __init__(self, lifetime: timedelta, hardened: bool = True) -> None:
+        self.lifetime, self.fetches, self.serial, self.hardened = lifetime, 0, 0, hardened
         self.lock = threading.Lock()
 
     @staticmethod
@@ -295,8 +295,10 @@ class _Metadata:
 
     def answer(self, method: str, path: str, headers: Any) -> Tuple[int, str]:
         if method == "PUT" and path == "/latest/api/token":
+            if not self.hardened:
+                return 404, ""  # an instance without the hardened mode
             return (200, "MDTOKEN") if headers.get("X-aliyun-ecs-metadata-token-ttl-seconds") else (400, "")
-        if headers.get("X-aliyun-ecs-metadata-token") != "MDTOKEN":
+        if self.hardened and headers.get("X-aliyun-ecs-metadata-token") != "MDTOKEN":
             return 401, ""
         if path == "/latest/meta-data/ram/security-credentials/":
             return 200, "EcsRole"
@@ -384,6 +386,14 @@ def test_ecs_ram_role_provider_signs_client_requests(metadata: Tuple[_Metadata, 
     with Client("cn-hangzhou", provider, transport=fake.transport()) as c:
         assert c.get("bkt", "photo.jpg", None) == b"J"
     assert fake.requests[0].header("x-oss-security-token") == "ecs-token-1"
+
+
+def test_ecs_ram_role_provider_falls_back_to_normal_mode_unless_hardened_only() -> None:
+    meta = _Metadata(timedelta(hours=6), hardened=False)
+    for url in meta.serve():
+        assert EcsRamRoleCredentialsProvider(endpoint=url).get_credentials().access_key_id == "STS.ECS0001"
+        with pytest.raises(CredentialsError, match="api/token"):
+            EcsRamRoleCredentialsProvider(endpoint=url, hardened_only=True).get_credentials()
 
 
 def test_ecs_ram_role_provider_unreachable_is_a_credentials_error() -> None:
