@@ -5,7 +5,7 @@ https://www.alibabacloud.com/help/en/oss/user-guide/regions-and-endpoints):
 public ``oss-<region>.aliyuncs.com``, internal ``oss-<region>-internal.aliyuncs.com``,
 dual-stack ``<region>.oss.aliyuncs.com``, acceleration ``oss-accelerate.aliyuncs.com``
 and ``oss-accelerate-overseas.aliyuncs.com``. Whatever the URL style, the
-signature's canonical URI is ``/<bucket>/<key>`` (submit.md §5).
+signature's canonical URI is ``/<bucket>/<key>`` (alibabacloud-oss-v2 ``signer/v4.py``).
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ __all__ = [
     "as_timeout",
 ]
 
-# alibabacloud-oss-v2 defaults: connect 10 s, read/write 20 s (config defaults, submit.md §6).
+# alibabacloud-oss-v2 defaults: connect 10 s, read/write 20 s (alibabacloud_oss_v2/defaults.py).
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 Timeout = httpx.Timeout
 HttpxClient = httpx.Client

@@ -1,6 +1,7 @@
 """Request builders and response parsers, without I/O (shared by ``Client`` and ``AsyncClient``).
 
-Wire format (submit.md §1, from the Go, Python v2 and oss2 SDKs):
+Wire format (as the Go SDK ``oss/api_op_object.go``, alibabacloud-oss-v2 ``operations/object_basic.py``
+and oss2 ``oss2/api.py`` build it):
 
 - AsyncProcessObject: ``POST /<key>?x-oss-async-process=`` with the raw body
   ``x-oss-async-process=<process>`` (not URL-encoded), ``Content-MD5`` as the
@@ -296,7 +297,7 @@ class AsyncTask:
     """An accepted AsyncProcessObject.
 
     ``request_id`` is the JSON ``RequestId`` (the IMM/MPS task request); the OSS
-    request id (``x-oss-request-id`` header) is ``oss_request_id`` (submit.md §1.1).
+    request id (``x-oss-request-id`` header) is ``oss_request_id`` (oss2 ``unittests/test_bucket.py``).
     """
 
     task_id: str
@@ -357,7 +358,7 @@ def parse_process_result(status: int, headers: Mapping[str, str], body: bytes) -
     data = _json(status, headers, body)
     size = data.get("fileSize", 0)
     return ProcessResult(
-        bucket=str(data.get("bucket", "")),  # "" when saved in the source bucket (SDK mocks; submit.md §1.2)
+        bucket=str(data.get("bucket", "")),  # "" in the source bucket (Go oss/client_mock_test.go)
         key=str(data.get("object", "")),
         size=int(size) if isinstance(size, (int, str)) and str(size).isdigit() else 0,
         status=str(data.get("status", "")),
@@ -469,7 +470,7 @@ def server_time(headers: Mapping[str, str], error: Optional[OSSError] = None) ->
     """The server's clock from ``ServerTime`` in a RequestTimeTooSkewed body, or the ``Date`` header.
 
     UNCERTAIN: whether OSS puts ``ServerTime`` in that body (S3 does); the ``Date``
-    header of every OSS answer is the fallback, as the Go SDK uses it (submit.md §4).
+    header of every OSS answer is the fallback, as the Go SDK uses it (``oss/client.go``).
     """
     if error is not None and error.fields.get("ServerTime"):
         text = error.fields["ServerTime"]

@@ -9,7 +9,7 @@ AsyncProcessObject becomes ``TaskMayExistError``: OSS has no idempotency token,
 so a resubmission could start a second, separately billed task.
 
 Defaults follow alibabacloud-oss-v2 (``retry/defaults``: 3 attempts, 0.2 s base,
-20 s cap, full jitter), which however retries all operations alike (submit.md §4).
+20 s cap, full jitter), which however retries all operations alike (``retry/error_retryable.py``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Pure functions. Algorithm: https://help.aliyun.com/document_detail/31951.htm
 (``Authorization: OSS <AK>:<base64(HMAC-SHA1(secret, StringToSign))>``).
 ``x-oss-process`` and ``x-oss-async-process`` are signed sub-resources with
-their *decoded* values, as oss2 and the Go SDK do (submit.md §3).
+their *decoded* values, as oss2 (``oss2/auth.py``) and the Go SDK (``oss/signer/v1.go``) do.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ DOC_ERROR = b"""<?xml version="1.0" encoding="UTF-8"?>
   <EC>0016-00000502</EC><RecommendDoc>https://api.aliyun.com/troubleshoot?q=0016-00000502</RecommendDoc>
 </Error>"""
 
-# The Go SDK's mock request body for AsyncProcessObject (submit.md §1.1).
+# The Go SDK's mock request body for AsyncProcessObject (oss/client_mock_test.go).
 GO_BODY = (
     b"x-oss-async-process=video/convert,f_avi,vcodec_h265,s_1920x1080,vb_2000000,fps_30,acodec_aac,ab_100000,sn_1"
     b"|sys/saveas,b_ZGVzY3QtYnVja2V0,o_ZGVtby5tcDQ"

@@ -97,7 +97,7 @@ def test_v1_presign_with_version_id_through_the_client() -> None:
 def test_v1_signs_the_async_process_sub_resource() -> None:
     # OSS2 oss2/auth.py (ProviderAuth._subresource_key_set has x-oss-async-process) and GO
     # oss/signer/v1.go (every x-oss-* parameter) sign it; alibabacloud-oss-v2's signer/v1.py leaves it
-    # out (submit.md §3). procdsl follows oss2 and Go.
+    # out. procdsl follows oss2 and Go.
     to_sign = _signing_v1.string_to_sign(
         "POST", {"Content-MD5": "md5"}, "Wed, 28 Dec 2022 10:27:41 GMT", "examplebucket", "demo/input video.mp4",
         [("x-oss-async-process", "")],
@@ -175,7 +175,7 @@ def test_async_process_object_request_and_answer(payer: Optional[str]) -> None:
     assert (request.method, request.url.raw_path) == ("POST", b"/bucket/object?x-oss-async-process=")
     assert request.content == f"x-oss-async-process={GO_ASYNC_JOB}".encode()
     assert request.headers.get("x-oss-request-payer") == payer
-    assert "content-type" not in request.headers  # none of the SDKs sends one (submit.md §1.1)
+    assert "content-type" not in request.headers  # none of the SDKs sends one
     assert (task.event_id, task.request_id, task.task_id, task.oss_request_id) == (
         "181-1kZUlN60OH4fWOcOjZEnGnG****",
         "1D99637F-F59E-5B41-9200-C4892F52****",
