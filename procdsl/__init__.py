@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from . import _operations  # noqa: F401  (importing the catalogue registers every operation)
 from ._builders import Audio, Doc, Hls, Image, Video
 from ._declare import Operation
 from ._operations.doc import Watermark as DocWatermark
@@ -30,23 +33,27 @@ from ._stages import (
 from ._variables import Var
 from .errors import ProcessError, ProcessSyntaxError, ProcessValueError, SaveAsKeyWarning, StageError
 
+if TYPE_CHECKING:
+    from ._explain import Explanation, canonical, explain
+    from ._pycode import to_python
+
 __all__ = [
     "AsyncJob",
     "AsyncOperation",
     "Audio",
-    "Doc",
     "Clip",
+    "Doc",
     "DocWatermark",
+    "Explanation",
     "GetProcess",
-    "IfStatus404",
-    "Pre",
-    "Sur",
     "Hls",
+    "IfStatus404",
     "Image",
     "ImagePipeline",
     "Notify",
     "NotifyOperation",
     "Operation",
+    "Pre",
     "Process",
     "ProcessError",
     "ProcessSyntaxError",
@@ -56,14 +63,34 @@ __all__ = [
     "SaveAsKeyWarning",
     "StageError",
     "Style",
+    "Sur",
     "SyncJob",
     "SyncProcess",
     "Var",
     "Video",
     "WatermarkImage",
     "WatermarkResize",
+    "canonical",
+    "explain",
     "parse",
     "parse_operation",
+    "to_python",
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """``explain``, ``canonical``, ``Explanation`` and ``to_python``, imported on first use.
+
+    They serve tools (the CLI, editors) and would cost ``import procdsl`` time.
+    """
+    if name in ("Explanation", "canonical", "explain"):
+        from . import _explain
+
+        return getattr(_explain, name)
+    if name == "to_python":
+        from . import _pycode
+
+        return _pycode.to_python
+    raise AttributeError(f"module 'procdsl' has no attribute {name!r}")

@@ -16,7 +16,7 @@ from ._declare import MessageTask, ObjectTask, Operation
 from ._image_steps import ImageSteps
 from ._operations import audio, doc, hls, video
 from ._operations.image import Deblindwatermark, ImageOperation
-from ._stages import AsyncOperation, IfStatus404, ImagePipeline, NotifyOperation, SyncProcess
+from ._stages import AsyncOperation, IfStatus404, ImagePipeline, NotifyOperation, SyncProcess, _pipeline
 
 __all__ = ["Audio", "Doc", "Hls", "Image", "Video"]
 
@@ -71,7 +71,7 @@ class _ImageNamespace(ImageSteps):
     deblindwatermark = staticmethod(notify_op(Deblindwatermark))
 
     def _then(self, op: ImageOperation) -> ImagePipeline:
-        return ImagePipeline((op,))
+        return _pipeline((op,))
 
     def __repr__(self) -> str:
         return "procdsl.Image"

@@ -26,8 +26,9 @@ import traceback
 import warnings
 from typing import IO, Any, Callable, Dict, Iterator, Optional, Sequence, Tuple
 
-from ._explain import canonical, explain, parse_leniently, to_python
+from ._explain import canonical, explain, parse_leniently
 from ._parser import Context, parse
+from ._pycode import to_python
 from ._stages import Process
 from .errors import ProcessError, SaveAsKeyWarning
 

@@ -8,7 +8,8 @@ to any error (see ``spec.Param``).
 Text that could hold a separator (object keys, bucket and topic names,
 watermark text, fonts) is URL-safe base64 of UTF-8 without padding on output;
 input may be padded and may use the standard alphabet (the .NET and PHP SDK
-samples send ``+/`` and ``=``; see grammar/media.md Part 1 §2.1 and Part 2 §14).
+samples send ``+/`` and ``=``; the PHP one is on
+https://help.aliyun.com/zh/oss/developer-reference/asynchronous-processing-using-oss-sdk-for-php-v2).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import base64
 import binascii
 import math
 import re
-from typing import Any, Generic, Sequence, TypeVar, get_args
+from typing import Any, Generic, TypeVar, get_args
 
 __all__ = [
     "B64Text",
@@ -39,9 +40,12 @@ T = TypeVar("T")
 _B64_CHARS = re.compile(r"[A-Za-z0-9_\-+/]*={0,2}")
 
 
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
 def b64encode(text: str) -> str:
     """URL-safe base64 of the UTF-8 bytes, without padding (the canonical form)."""
-    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
+    return binascii.b2a_base64(text.encode("utf-8"), newline=False).rstrip(b"=").translate(_URLSAFE).decode("ascii")
 
 
 def b64decode(value: str) -> str:
@@ -100,6 +104,19 @@ class Codec(Generic[T]):
         """What is allowed, in words, for errors and docs."""
         raise NotImplementedError
 
+    def inline_check(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        """A Python expression, true when ``check(var)`` would accept ``var`` and return it unchanged.
+
+        Generated constructors (``procdsl._codegen``) test it first and call ``check``
+        only when it is false, so the codec's errors stay the only ones. ``name`` is
+        free in ``namespace`` for a constant the expression needs. ``None``: always call ``check``.
+        """
+        return None
+
+    def inline_encode(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        """A Python expression equal to ``encode(var)`` for any checked value; ``None``: call ``encode``."""
+        return None
+
     def spec(self) -> dict[str, Any]:
         """This codec as a JSON-able dict for ``procdsl spec``."""
         return {"type": self.kind, "allowed": self.describe()}
@@ -132,6 +149,16 @@ class Int(Codec[int]):
 
     def encode(self, value: int) -> str:
         return str(value)
+
+    def inline_check(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        if type(self).check is not Int.check:  # a subclass that checks more
+            return None
+        lo = -INT_LIMIT + 1 if self.lo is None else max(self.lo, -INT_LIMIT + 1)
+        hi = INT_LIMIT - 1 if self.hi is None else min(self.hi, INT_LIMIT - 1)
+        return f"({var}.__class__ is int and {lo} <= {var} <= {hi})"
+
+    def inline_encode(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        return f"str({var})" if type(self).encode is Int.encode else None
 
     def decode(self, text: str) -> int:
         if not _INT.fullmatch(text):
@@ -231,6 +258,15 @@ class Choice(Codec[Any]):
     def encode(self, value: Any) -> str:
         return str(value)
 
+    def inline_check(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        if type(self).check is not Choice.check or not all(type(v) is str for v in self.values):
+            return None
+        namespace[name] = frozenset(self.values)
+        return f"({var}.__class__ is str and {var} in {name})"
+
+    def inline_encode(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        return f"str({var})" if type(self).encode is Choice.encode else None
+
     def decode(self, text: str) -> Any:
         if text not in self._by_text:
             raise CodecError(f"must be {self.describe()}")
@@ -255,6 +291,12 @@ class Flag(Codec[bool]):
 
     def encode(self, value: bool) -> str:
         return "1" if value else "0"
+
+    def inline_check(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        return f"({var}.__class__ is bool)" if type(self).check is Flag.check else None
+
+    def inline_encode(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        return f"('1' if {var} else '0')" if type(self).encode is Flag.encode else None
 
     def decode(self, text: str) -> bool:
         if text not in ("0", "1"):
@@ -310,6 +352,12 @@ class B64Text(Codec[str]):
     def encode(self, value: str) -> str:
         return b64encode(value)
 
+    def inline_encode(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        if type(self).encode is not B64Text.encode:
+            return None
+        namespace[name] = b64encode
+        return f"{name}({var})"
+
     def decode(self, text: str) -> str:
         return self.check(b64decode(text))
 
@@ -336,7 +384,17 @@ _HEX = re.compile(r"[0-9A-Fa-f]{6}")
 _HASH_HEX = re.compile(r"#?[0-9A-Fa-f]{6}")
 
 
-class HexColor(Codec[str]):
+class _Verbatim(Codec[str]):
+    """A text value that is written as it is: reading it is checking it."""
+
+    def encode(self, value: str) -> str:
+        return value
+
+    def decode(self, text: str) -> str:
+        return self.check(text)
+
+
+class HexColor(_Verbatim):
     """An ``RRGGBB`` colour; case is kept as written.
 
     Image pages write it without ``#``; with ``hash_prefix`` an optional leading ``#``
@@ -354,12 +412,6 @@ class HexColor(Codec[str]):
             raise CodecError(f"must be {self.describe()}, such as FF0000")
         return value
 
-    def encode(self, value: str) -> str:
-        return value
-
-    def decode(self, text: str) -> str:
-        return self.check(text)
-
     def describe(self) -> str:
         if self.hash_prefix:
             return "a hex colour RRGGBB, optionally written #RRGGBB"
@@ -372,7 +424,7 @@ class HexColor(Codec[str]):
 _RES = re.compile(r"([0-9]*)x([0-9]*)")
 
 
-class Resolution(Codec[str]):
+class Resolution(_Verbatim):
     """``WxH`` with sides in ``[lo, hi]``; ``one_side`` allows ``640x`` or ``x360``."""
 
     kind = "resolution"
@@ -397,12 +449,6 @@ class Resolution(Codec[str]):
                 raise CodecError(f"must be {self.describe()}")
         return value
 
-    def encode(self, value: str) -> str:
-        return value
-
-    def decode(self, text: str) -> str:
-        return self.check(text)
-
     def describe(self) -> str:
         even = " even" if self.even else ""
         omit = "; one side may be left out, as in 640x" if self.one_side else ""
@@ -410,8 +456,3 @@ class Resolution(Codec[str]):
 
     def spec(self) -> dict[str, Any]:
         return {"type": "resolution", "min": self.lo, "max": self.hi, "even": self.even, "one_side": self.one_side}
-
-
-def literal_values(alias: Any) -> Sequence[Any]:
-    """The values of a ``Literal`` alias (for docs and strategies)."""
-    return get_args(alias)

@@ -32,6 +32,7 @@ from typing import (
     Dict,
     FrozenSet,
     Iterable,
+    List,
     Mapping,
     Optional,
     Sequence,
@@ -39,6 +40,7 @@ from typing import (
     Tuple,
     Type,
     TypeVar,
+    cast,
 )
 
 from ._codecs import Codec, CodecError, shown
@@ -54,6 +56,10 @@ __all__ = [
     "Param",
     "Processing",
     "Rule",
+    "Section",
+    "SectionCodec",
+    "Sections",
+    "SubSection",
     "all_operations",
     "at_least_one",
     "canonical_value",
@@ -63,15 +69,19 @@ __all__ = [
     "lookup",
     "param",
     "requires",
+    "scratch_registry",
+    "section",
+    "sections",
 ]
 
 Processing = Literal["sync", "async"]
+T = TypeVar("T")
 _MISSING: Any = object()
 
 
 @frozen
 class Param:
-    """One parameter's wire metadata; ``name`` is filled in by the metaclass."""
+    """One parameter's wire metadata, made by ``param()``; ``name`` is filled in by the metaclass."""
 
     __slots__ = ("codec", "default", "doc", "key", "kw_only", "name", "note", "server_default")
     key: Optional[str]
@@ -84,29 +94,6 @@ class Param:
     note: str
     kw_only: bool
     name: str
-
-    def __init__(
-        self,
-        key: Optional[str],
-        codec: Codec[Any],
-        default: Any = _MISSING,
-        doc: str = "",
-        server_default: Optional[str] = None,
-        note: str = "",
-        kw_only: bool = True,
-        name: str = "",
-    ) -> None:
-        for field, value in (
-            ("key", key),
-            ("codec", codec),
-            ("default", default),
-            ("doc", doc),
-            ("server_default", server_default),
-            ("note", note),
-            ("kw_only", kw_only),
-            ("name", name),
-        ):
-            object.__setattr__(self, field, value)
 
     def _named(self, name: str) -> Param:
         return Param(self.key, self.codec, self.default, self.doc, self.server_default, self.note, self.kw_only, name)
@@ -140,18 +127,26 @@ def param(
 
     Give ``default=None`` for an optional parameter; leave it out for a required one.
     """
-    return Param(key, codec, default, doc, server_default, note, kw_only)
+    return Param(key, codec, default, doc, server_default, note, kw_only, "")
 
 
+@frozen
 class Rule:
-    """A rule between parameters, checked at construction and described in docs."""
+    """A rule between parameters, checked at construction and described in docs.
 
-    def __init__(self, text: str, check: Callable[[Mapping[str, Any]], bool]) -> None:
-        self.text = text
-        self._check = check
+    ``inline`` is the same test as a Python expression template over ``{name}``
+    fields, for generated constructors (``procdsl._codegen``), which fill in the
+    local variable of each parameter; ``None`` when only ``check`` can say it.
+    """
+
+    __slots__ = ("check", "inline", "text")
+    text: str
+    #: True when the values (``name -> value``, unset ones absent or None) keep the rule.
+    check: Callable[[Mapping[str, Any]], bool]
+    inline: Optional[str]
 
     def holds(self, values: Mapping[str, Any]) -> bool:
-        return self._check(values)
+        return self.check(values)
 
     def __repr__(self) -> str:
         return f"Rule({self.text!r})"
@@ -161,6 +156,7 @@ def at_least_one(*names: str) -> Rule:
     return Rule(
         "at least one of " + ", ".join(names) + " is required",
         lambda v: any(v.get(n) is not None for n in names),
+        "(" + " or ".join(f"{{{n}}} is not None" for n in names) + ")",
     )
 
 
@@ -168,6 +164,7 @@ def exclusive(*names: str) -> Rule:
     return Rule(
         "at most one of " + ", ".join(names) + " may be given",
         lambda v: sum(v.get(n) is not None for n in names) <= 1,
+        "(" + " + ".join(f"({{{n}}} is not None)" for n in names) + " <= 1)",
     )
 
 
@@ -176,10 +173,119 @@ def requires(name: str, other: str, *values: Any) -> Rule:
     if values:
         shown = " or ".join(repr(x) for x in values)
         text = f"{name} is only allowed when {other} is {shown}"
-        return Rule(text, lambda v: v.get(name) is None or v.get(other) in values)
+        inline = f"({{{name}}} is None or {{{other}}} in {values!r})" if all(type(x) is str for x in values) else None
+        return Rule(text, lambda v: v.get(name) is None or v.get(other) in values, inline)
     return Rule(
-        f"{name} is only allowed together with {other}", lambda v: v.get(name) is None or v.get(other) is not None
+        f"{name} is only allowed together with {other}",
+        lambda v: v.get(name) is None or v.get(other) is not None,
+        f"({{{name}}} is None or {{{other}}} is not None)",
     )
+
+
+# -- sections ---------------------------------------------------------------------------------
+# Some operations own the ``/name,k_v,…`` segments that follow them: ``video/concat`` its
+# ``/pre,…`` and ``/sur,…`` clips, ``doc/preview`` its ``/watermark,…``. Such a segment is a
+# ``Section`` (an unregistered operation); the owner declares a field with ``sections()`` or
+# ``section()``, and ``Operation`` writes those fields as segments and reads them back.
+
+
+class SectionCodec(Codec[T]):
+    """Base of the codecs of section fields: written as segments, never as ``key_value``."""
+
+    #: The section classes by segment name (``{"pre": Pre, "sur": Sur}``).
+    types: Dict[str, Type[Section]]
+
+    def decode(self, text: str) -> T:
+        raise CodecError(f"is written as /{'/'.join(self.types)} segments after the parameters")
+
+    def collect(self, items: Sequence[Section]) -> T:
+        """The field's value from the sections read, in written order."""
+        raise NotImplementedError
+
+
+class Sections(SectionCodec[Tuple["Section", ...]]):
+    """An ordered tuple of sections (concat ``/pre`` and ``/sur`` clips), kept as written."""
+
+    kind = "sections"
+
+    def __init__(self, *types: Type[Section], min_items: int, max_items: int) -> None:
+        self.types = {t.action: t for t in types}
+        self.min_items, self.max_items = min_items, max_items
+
+    def check(self, value: object) -> Tuple[Section, ...]:
+        if not isinstance(value, (tuple, list)):
+            raise CodecError(f"must be a tuple ({self.describe()})")
+        items = tuple(value)
+        for item in items:
+            if type(item) not in self.types.values():
+                raise CodecError(f"must hold only {', '.join(t.__name__ for t in self.types.values())} values")
+        if not self.min_items <= len(items) <= self.max_items:
+            raise CodecError(f"must be {self.describe()}")
+        return items
+
+    def encode(self, value: Tuple[Section, ...]) -> str:
+        return "/".join(item.to_wire() for item in value)
+
+    def collect(self, items: Sequence[Section]) -> Tuple[Section, ...]:
+        return self.check(tuple(items))
+
+    def describe(self) -> str:
+        names = " and ".join(f"/{name}" for name in self.types)
+        return f"{self.min_items} to {self.max_items} {names} segments, in order"
+
+    def spec(self) -> Dict[str, Any]:
+        return {
+            "type": "sections",
+            "min": self.min_items,
+            "max": self.max_items,
+            "segments": {name: _section_spec(t) for name, t in self.types.items()},
+        }
+
+
+class SubSection(SectionCodec["Section"]):
+    """At most one section of one type (``/watermark`` of ``doc/preview``)."""
+
+    kind = "section"
+
+    def __init__(self, type_: Type[Section]) -> None:
+        self.type = type_
+        self.types = {type_.action: type_}
+
+    def check(self, value: object) -> Section:
+        if type(value) is not self.type:
+            raise CodecError(f"must be a {self.type.__name__} value")
+        assert isinstance(value, Section)
+        return value
+
+    def encode(self, value: Section) -> str:
+        return value.to_wire()
+
+    def collect(self, items: Sequence[Section]) -> Section:
+        if len(items) > 1:
+            raise CodecError(f"may appear once; got {len(items)} /{self.type.action} segments")
+        return self.check(items[0])
+
+    def describe(self) -> str:
+        return f"one /{self.type.action} segment"
+
+    def spec(self) -> Dict[str, Any]:
+        return {"type": "section", "segment": {self.type.action: _section_spec(self.type)}}
+
+
+def _section_spec(cls: Type[Section]) -> Dict[str, Any]:
+    return {"class": cls.__name__, "params": {p.key: p.codec.spec() for p in cls.__params__}}
+
+
+def sections(
+    *types: Type[Section], min_items: int, max_items: int, default: Any = _MISSING, doc: str = "", note: str = ""
+) -> Any:
+    """Declare a field of ``/name,…`` segments of the given ``Section`` types, kept in written order."""
+    return Param(None, Sections(*types, min_items=min_items, max_items=max_items), default, doc, None, note, True, "")
+
+
+def section(type_: Type[Section], *, default: Any = _MISSING, doc: str = "", note: str = "") -> Any:
+    """Declare a field of at most one ``/name,…`` segment of the ``Section`` type ``type_``."""
+    return Param(None, SubSection(type_), default, doc, None, note, True, "")
 
 
 _REGISTRY: Dict[Tuple[str, str], Type[Operation]] = {}
@@ -202,13 +308,93 @@ def is_family(name: str) -> bool:
 
 
 def all_operations() -> Sequence[Type[Operation]]:
-    """Every registered operation class, in registration order."""
-    from . import _operations  # noqa: F401  (registers the catalogue)
+    """Every registered operation class, in registration order.
 
+    The package root imports the whole catalogue (``procdsl._operations``), so
+    every operation is registered once ``procdsl`` is imported.
+    """
     return tuple(_REGISTRY.values())
 
 
-@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(param, Param))
+def _register(cls: Type[Operation]) -> None:
+    """Register ``cls`` under ``family/action``; a second class for the same name is an error."""
+    name = (cls.family, cls.action)
+    old = _REGISTRY.get(name)
+    if old is not None and (old.__module__, old.__qualname__) != (cls.__module__, cls.__qualname__):
+        raise TypeError(
+            f"{cls.family}/{cls.action} is declared twice: by {old.__module__}.{old.__qualname__} and by "
+            f"{cls.__module__}.{cls.__qualname__}; give one of them another action (or family)"
+        )
+    _REGISTRY[name] = cls
+    _FAMILIES.add(cls.family)
+
+
+class scratch_registry:
+    """``with scratch_registry(): ...``: operations declared inside are forgotten on exit.
+
+    For tests that declare throwaway (even deliberately wrong) operation classes.
+    """
+
+    def __enter__(self) -> None:
+        self._saved = dict(_REGISTRY), set(_FAMILIES)
+
+    def __exit__(self, *exc: object) -> None:
+        registry, families = self._saved
+        _REGISTRY.clear()
+        _REGISTRY.update(registry)
+        _FAMILIES.clear()
+        _FAMILIES.update(families)
+
+
+def _required_error(op: Operation, p: Param) -> ProcessValueError:
+    return ProcessValueError(
+        f"{op._where()}: {p.label} is required ({p.codec.describe()})", param=p.label, allowed=p.codec.describe()
+    )
+
+
+def _broken(op: Operation, rule: Rule) -> ProcessValueError:
+    shown = {name: getattr(op, name) for name in op._order}
+    return ProcessValueError(f"{op._where()}: {rule.text}; got {shown}", allowed=rule.text)
+
+
+def _generated_or_absent(method: Any) -> bool:
+    return method is None or method is object.__init__ or getattr(method, "_procdsl_generated", False)
+
+
+def _lazy(cls: type, method: str) -> Callable[..., Any]:
+    """A stub for ``cls.<method>`` that generates the real method on first call and installs it."""
+
+    def stub(self: Any, *args: Any, **kwargs: Any) -> Any:
+        from . import _codegen
+
+        op_cls = cast(Type[Operation], cls)
+        real: Callable[..., Any]
+        if method == "__init__":
+            real = _codegen.generated_init(
+                op_cls,
+                {
+                    "_MISSING": _MISSING,
+                    "_check": _check,
+                    "_check_extra": _check_extra,
+                    "_required": _required_error,
+                    "_broken": _broken,
+                },
+            )
+        elif op_cls._sections:  # /section segments: Operation's general writers
+            real = vars(Operation)[method]
+        elif method == "wire_params":
+            real = _codegen.generated_wire_params(op_cls)
+        else:
+            real = _codegen.generated_to_wire(op_cls)
+        type.__setattr__(cls, method, real)
+        return real(self, *args, **kwargs)
+
+    stub.__name__ = method
+    stub._procdsl_generated = True  # type: ignore[attr-defined]
+    return stub
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(param, sections, section))
 class OperationMeta(type):
     """Collects ``param()`` declarations into ``__params__`` and makes the class slotted."""
 
@@ -230,8 +416,13 @@ class OperationMeta(type):
         # Lookup tables, computed once per class so construction and writing stay cheap.
         ns["_by_name"] = {p.name: p for p in params}
         ns["_by_key"] = {p.key: p for p in params if p.key is not None}
+        segmented = tuple(p for p in params if isinstance(p.codec, SectionCodec))
         ns["_positional"] = tuple(p for p in params if not p.kw_only)
-        ns["_bare"] = tuple(p for p in params if p.key is None)
+        ns["_bare"] = tuple(p for p in params if p.key is None and p not in segmented)
+        ns["_sections"] = segmented
+        ns["_section_names"] = frozenset(p.name for p in segmented)
+        ns["_segment_owners"] = {name: p for p in segmented for name in p.codec.types}  # type: ignore[attr-defined]
+        ns["subsections"] = frozenset(ns["_segment_owners"])
         ns["_required"] = tuple(p for p in params if p.default is _MISSING)
         ns["_index"] = {p.name: i for i, p in enumerate(params)}
         cls = super().__new__(mcls, name, bases, ns, **kw)
@@ -240,12 +431,26 @@ class OperationMeta(type):
             "_validate" in vars(k) for k in cls.__mro__[:-2]
         )
         type.__setattr__(cls, "_checks", checks)
-        family = ns.get("family")
-        action = ns.get("action")
-        # A class may opt out with ``register: ClassVar[bool] = False`` (helpers such as concat heads).
-        if family and action and isinstance(family, str) and isinstance(action, str) and ns.get("register", True):
-            _REGISTRY[(family, action)] = cls  # type: ignore[assignment]
-            _FAMILIES.add(family)
+        # Generated methods (procdsl._codegen), made on first use: each class gets its own
+        # stub unless it, or a base, writes the method by hand.
+        for method, writes in (("__init__", ()), ("wire_params", ()), ("to_wire", ("wire_params",))):
+            if all(
+                name not in ns and all(_generated_or_absent(getattr(b, name, None)) for b in bases)
+                for name in (method, *writes)
+            ):
+                type.__setattr__(cls, method, _lazy(cls, method))
+        # A class that names its own action is registered under its (possibly inherited)
+        # family; one with no family is an error unless it is a Section. Bases without an
+        # action (the task bases) and subclasses that keep their parent's (WatermarkResize)
+        # are not registered.
+        if ns.get("action"):
+            if getattr(cls, "family", ""):
+                _register(cls)  # type: ignore[arg-type]
+            elif not getattr(cls, "_is_section", False):
+                raise TypeError(
+                    f"{cls.__module__}.{cls.__qualname__} declares action {ns['action']!r} but no family; "
+                    "set family (or derive from Section for a /segment of another operation)"
+                )
         return cls
 
 
@@ -263,66 +468,30 @@ class Operation(metaclass=OperationMeta):
     #: True for an async operation whose result arrives only in the notify message
     #: (``image/deblindwatermark``): it is sent with ``sys/notify`` and no save-as.
     result_via_notify: ClassVar[bool] = False
-    #: Names of ``/name,…`` segments that belong to this operation (``pre``/``sur``
-    #: clips of ``video/concat``); the parser hands them to ``from_segments``.
+    #: Names of the ``/name,…`` segments that belong to this operation (``pre``/``sur``
+    #: clips of ``video/concat``), from its ``sections()``/``section()`` fields; the
+    #: parser hands them to ``from_segments``.
     subsections: ClassVar[FrozenSet[str]] = frozenset()
     #: Unknown ``key_value`` parameters kept by lenient parsing (written last).
     extra: Tuple[Tuple[str, str], ...] = ()
-    _order: ClassVar[Tuple[str, ...]]
+    _written: ClassVar[Optional[Tuple[str, ...]]]  # an instance slot; ClassVar keeps it out of __init__
     _by_name: ClassVar[Dict[str, Param]] = {}
     _by_key: ClassVar[Dict[str, Param]] = {}
     _positional: ClassVar[Tuple[Param, ...]] = ()
     _bare: ClassVar[Tuple[Param, ...]] = ()
+    _sections: ClassVar[Tuple[Param, ...]] = ()
+    _section_names: ClassVar[FrozenSet[str]] = frozenset()
+    _segment_owners: ClassVar[Dict[str, Param]] = {}
     _required: ClassVar[Tuple[Param, ...]] = ()
     _index: ClassVar[Dict[str, int]] = {}
     _checks: ClassVar[bool] = False
 
-    __slots__ = ("_order", "extra")
+    # ``_written``: the parameter names in the order a parsed value was written, or
+    # None for a built value, which is written in declared order (see ``_order``).
+    __slots__ = ("_written", "extra")
 
-    if not TYPE_CHECKING:  # type checkers synthesise __init__ from the param() fields
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            self._init(args, kwargs)
-
-    def _init(self, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> None:
-        # Runs for every fluent call, so it stays lean: one pass over the declared
-        # parameters (unset ones are stored as None, so reading them is cheap).
-        cls = type(self)
-        extra = kwargs.pop("extra", ())
-        if args:
-            positional = cls._positional
-            if len(args) > len(positional):
-                raise TypeError(f"{cls.__name__}() takes at most {len(positional)} positional argument(s)")
-            for p, value in zip(positional, args):
-                if p.name in kwargs:
-                    raise TypeError(f"{cls.__name__}() got multiple values for argument {p.name!r}")
-                kwargs[p.name] = value
-        setattr_ = object.__setattr__
-        order = []
-        seen = 0
-        for p in cls.__params__:
-            name = p.name
-            if name in kwargs:
-                seen += 1
-                value = kwargs[name]
-                if value is not None:
-                    setattr_(self, name, _check(self, p, value))
-                    order.append(name)
-                    continue
-            if p.default is _MISSING:
-                raise ProcessValueError(
-                    f"{self._where()}: {p.label} is required ({p.codec.describe()})",
-                    param=p.label,
-                    allowed=p.codec.describe(),
-                )
-            setattr_(self, name, None)
-        if seen != len(kwargs):
-            unknown = next(k for k in kwargs if k not in cls._by_name)
-            raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {unknown!r}")
-        setattr_(self, "_order", tuple(order))
-        setattr_(self, "extra", _check_extra(cls, extra) if extra else ())
-        if cls._checks:
-            self._validate()
+    # __init__ (type checkers synthesise it from the param() fields) and wire_params are
+    # generated per class from the declarations: see procdsl._codegen.
 
     @classmethod
     def _trusted(cls, values: Dict[str, Any], extra: Tuple[Tuple[str, str], ...] = ()) -> Self:
@@ -334,14 +503,10 @@ class Operation(metaclass=OperationMeta):
         setattr_ = object.__setattr__
         for p in cls._required:
             if values.get(p.name) is None:
-                raise ProcessValueError(
-                    f"{self._where()}: {p.label} is required ({p.codec.describe()})",
-                    param=p.label,
-                    allowed=p.codec.describe(),
-                )
+                raise _required_error(self, p)
         for p in cls.__params__:
             setattr_(self, p.name, values.get(p.name))
-        setattr_(self, "_order", tuple(values))
+        setattr_(self, "_written", tuple(values))
         setattr_(self, "extra", extra)
         if cls._checks:
             self._validate()
@@ -350,8 +515,16 @@ class Operation(metaclass=OperationMeta):
     def _with_order(self, order: Sequence[str]) -> Self:
         """This value, to be written in ``order`` (names of set parameters); for parsers."""
         setattr_ = object.__setattr__
-        setattr_(self, "_order", tuple(order))
+        setattr_(self, "_written", tuple(order))
         return self
+
+    @property
+    def _order(self) -> Tuple[str, ...]:
+        """The names of the set parameters, in the order they are written."""
+        written = self._written
+        if written is not None:
+            return written
+        return tuple(p.name for p in self.__params__ if getattr(self, p.name) is not None)
 
     # -- identity -------------------------------------------------------------------------
     def _values(self) -> Tuple[Any, ...]:
@@ -432,44 +605,94 @@ class Operation(metaclass=OperationMeta):
         values = {name: getattr(self, name) for name in self._order}
         for rule in self.rules:
             if not rule.holds(values):
-                shown = {k: v for k, v in values.items() if v is not None}
-                raise ProcessValueError(f"{self._where()}: {rule.text}; got {shown}", allowed=rule.text)
+                raise _broken(self, rule)
 
     # -- wire -----------------------------------------------------------------------------
     def wire_params(self) -> Iterable[str]:
         """Each parameter as written on the wire (``w_100`` or a bare ``90``)."""
         by_name = self._by_name
+        segments = self._section_names
         out = []
         for name in self._order:
+            if name in segments:
+                continue  # written after the parameters, by to_wire
             p = by_name[name]
             text = p.codec.encode(getattr(self, name))
             out.append(text if p.key is None else f"{p.key}_{text}")
         out.extend(f"{key}_{value}" for key, value in self.extra)
         return out
 
+    # Both writers are the general case (sections included); a class without sections
+    # gets specialised ones generated from its declarations (procdsl._codegen).
+    wire_params._procdsl_generated = True  # type: ignore[attr-defined]
+
     def to_wire(self, *, with_family: bool = True) -> str:
-        """This operation as ``family/action,params`` (or ``action,params``)."""
+        """This operation as ``family/action,params`` (or ``action,params``), then its sections."""
         head = self.wire_name() if with_family else self.action
-        return ",".join((head, *self.wire_params()))
+        text = ",".join((head, *self.wire_params()))
+        for p in self._sections:
+            value = getattr(self, p.name)
+            if value:
+                text += "/" + p.codec.encode(value)
+        return text
+
+    to_wire._procdsl_generated = True  # type: ignore[attr-defined]  # replaced per class
 
     @classmethod
     def from_segments(
         cls, tokens: Sequence[Any], subsegments: Sequence[Any], *, strict: bool, source: Optional[str] = None
     ) -> Self:
-        """Build from this operation's tokens and its ``subsections`` segments.
+        """Build from this operation's tokens and the segments of its ``subsections``.
 
-        Only operations that declare ``subsections`` get non-empty ``subsegments``.
+        Only operations with ``sections()``/``section()`` fields get non-empty ``subsegments``.
         """
-        return cls.from_tokens(tokens, strict=strict, source=source)
+        if not subsegments:
+            return cls.from_tokens(tokens, strict=strict, source=source)
+        values, extra = cls._read_tokens(tokens, strict, source)
+        position = tokens[0].position if tokens else subsegments[0].name.position
+        found: Dict[str, List[Section]] = {}
+        for segment in subsegments:
+            name = segment.name.text
+            p = cls._segment_owners[name]
+            section_cls = p.codec.types[name]  # type: ignore[attr-defined]
+            found.setdefault(p.name, []).append(section_cls.from_tokens(segment.params, strict=strict, source=source))
+        for name, items in found.items():
+            p = cls._by_name[name]
+            try:
+                values[name] = p.codec.collect(items)  # type: ignore[attr-defined]
+            except CodecError as exc:
+                raise ProcessSyntaxError(
+                    f"{cls.wire_name()}: {p.label} {exc}", source=source, position=position
+                ) from None
+        return cls._parsed(values, extra, source, position)
 
     @classmethod
     def from_tokens(cls, tokens: Sequence[Any], *, strict: bool, source: Optional[str] = None) -> Self:
         """Build from parameter tokens (``grammar.Token``) of one segment."""
+        values, extra = cls._read_tokens(tokens, strict, source)
+        return cls._parsed(values, extra, source, tokens[0].position if tokens else None)
+
+    @classmethod
+    def _parsed(
+        cls, values: Dict[str, Any], extra: Tuple[Tuple[str, str], ...], source: Optional[str], position: Optional[int]
+    ) -> Self:
+        try:
+            return cls._trusted(values, extra)  # keeps the written order
+        except ProcessValueError as exc:
+            if exc.position is None and position is not None:
+                exc.source, exc.position = source, position
+            raise
+
+    @classmethod
+    def _read_tokens(
+        cls, tokens: Sequence[Any], strict: bool, source: Optional[str]
+    ) -> Tuple[Dict[str, Any], Tuple[Tuple[str, str], ...]]:
+        """The decoded values (in written order) and the unknown parameters of one segment."""
         by_key = cls._by_key
         bare = cls._bare
         keyed = bool(by_key) or not bare
         values: Dict[str, Any] = {}
-        extra: list[Tuple[str, str]] = []
+        extra: List[Tuple[str, str]] = []
         for token in tokens:
             key, _, value = token[0].partition("_")
             if key in by_key and value:  # the common case: a known key
@@ -509,12 +732,24 @@ class Operation(metaclass=OperationMeta):
                 ) from None
             values.pop(p.name, None)  # a repeated key: the last one wins, at its position
             values[p.name] = decoded
-        try:
-            return cls._trusted(values, tuple(extra))  # keeps the written order
-        except ProcessValueError as exc:
-            if exc.position is None and tokens:
-                exc.source, exc.position = source, tokens[0].position
-            raise
+        return values, tuple(extra)
+
+
+class Section(Operation):
+    """A ``/name,k_v,…`` segment that belongs to the operation before it (never registered).
+
+    Declare its ``action`` and parameters like an operation's; the owner holds it in a
+    ``sections()`` or ``section()`` field.
+    """
+
+    _is_section: ClassVar[bool] = True
+
+    def to_wire(self, *, with_family: bool = False) -> str:
+        return ",".join((self.action, *self.wire_params()))
+
+    @classmethod
+    def wire_name(cls) -> str:
+        return f"/{cls.action}"
 
 
 class ObjectTask(Operation):

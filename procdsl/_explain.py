@@ -15,7 +15,7 @@ doc/convert,target_pdf|sys/saveas,o_b3V0LnBkZg
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import json
 import warnings
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
@@ -36,6 +36,7 @@ from ._stages import (
     SyncJob,
     SyncProcess,
 )
+from ._values import as_dict, frozen
 from .errors import ProcessError, SaveAsKeyWarning
 
 __all__ = [
@@ -46,14 +47,13 @@ __all__ = [
     "canonical",
     "explain",
     "parse_leniently",
-    "to_python",
 ]
 
 SYNC_HEADER = "x-oss-process"
 ASYNC_HEADER = "x-oss-async-process"
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class ParamExplanation:
     """One parameter: set on the wire, or left to its documented server default."""
 
@@ -78,7 +78,7 @@ class ParamExplanation:
     parts: Tuple[OperationExplanation, ...] = ()
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class OperationExplanation:
     """One operation (``family/action``) with its parameters."""
 
@@ -93,7 +93,7 @@ class OperationExplanation:
     known: bool = True
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class StageExplanation:
     """A part of the string separated by ``|``: the processing, or the ``sys`` stage."""
 
@@ -103,7 +103,7 @@ class StageExplanation:
     operations: Tuple[OperationExplanation, ...]
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class Explanation:
     """Everything ``explain`` found: stages, how to send the string, warnings."""
 
@@ -124,7 +124,7 @@ class Explanation:
 
     def as_dict(self) -> Dict[str, Any]:
         """A JSON-able dict (``procdsl explain --json``)."""
-        return dataclasses.asdict(self)
+        return as_dict(self)  # type: ignore[no-any-return]
 
     def to_json(self, *, indent: Optional[int] = 2) -> str:
         return json.dumps(self.as_dict(), indent=indent, ensure_ascii=False, default=_json_default)
@@ -336,68 +336,95 @@ def _sys_stage(save: Optional[SaveAs], notify: Optional[Notify]) -> StageExplana
     return StageExplanation("sys", wire, text[:1].upper() + text[1:] + ".", tuple(_explain_op(op) for op in ops))
 
 
-def _stages(value: Process) -> Tuple[Tuple[StageExplanation, ...], List[str], str, str]:
-    """``(stages, warnings, header, how to send)`` for a stage value."""
-    warn: List[str] = []
-    if isinstance(value, ImagePipeline):
-        stage = StageExplanation(
-            "image pipeline",
-            value.to_wire(),
-            f"{len(value.steps)} image action(s), applied left to right.",
-            tuple(_explain_op(op) for op in value.steps),
-        )
-        return (stage,), warn, SYNC_HEADER, "synchronous; a GET URL parameter, or POST with a save-as"
-    if isinstance(value, Style):
-        stage = StageExplanation("style", value.to_wire(), f"The image style {value.name!r} stored on the bucket.", ())
-        return (stage,), warn, SYNC_HEADER, "synchronous; a GET URL parameter, or POST with a save-as"
-    if isinstance(value, SyncProcess):
-        stage = StageExplanation(
-            "process",
-            value.to_wire(),
-            f"{len(value.ops)} {value.ops[0].family} operation(s), applied left to right.",
-            tuple(_explain_op(op) for op in value.ops),
-        )
-        return (stage,), warn, SYNC_HEADER, "synchronous; a GET URL parameter, or POST with a save-as"
-    if isinstance(value, IfStatus404):
-        inner, warn, _, _ = _stages(value.process)
-        stage = StageExplanation(
-            "conditional",
-            value.to_wire(),
-            "Runs the process only when the object does not exist yet (HTTP 404), then serves the result.",
-            inner[0].operations,
-        )
-        return (stage,), warn, SYNC_HEADER, "synchronous; a GET URL parameter (no save-as)"
-    if isinstance(value, SyncJob):
-        inner, warn, _, _ = _stages(value.source)
-        last: Optional[AnyOperation] = value.source.steps[-1] if isinstance(value.source, ImagePipeline) else None
-        if isinstance(value.source, SyncProcess):
-            last = value.source.ops[-1]
-        _key_warning(last, value.save, warn)
-        return (
-            (*inner, _sys_stage(value.save, None)),
-            warn,
-            SYNC_HEADER,
-            "synchronous, saved as an object (POST ?x-oss-process, ProcessObject)",
-        )
-    if isinstance(value, AsyncOperation):
-        stage = StageExplanation(
-            "asynchronous operation", value.to_wire(), "Runs as a background task.", (_explain_op(value.op),)
-        )
-        warn.append("an asynchronous operation needs |sys/saveas,o_… before it can be sent")
-        return (stage,), warn, ASYNC_HEADER, "incomplete asynchronous job (add a save-as)"
-    if isinstance(value, NotifyOperation):
-        stage = StageExplanation(
-            "asynchronous operation",
-            value.to_wire(),
-            "Runs as a background task; the result arrives only in the notification.",
-            (_explain_op(value.op),),
-        )
-        warn.append("this operation delivers its result by notification: add |sys/notify,topic_…")
-        return (stage,), warn, ASYNC_HEADER, "incomplete asynchronous job (add a notify)"
-    assert isinstance(value, AsyncJob)
+_Found = Tuple[Tuple[StageExplanation, ...], List[str], str, str]
+_GET_OR_POST = "synchronous; a GET URL parameter, or POST with a save-as"
+
+
+@functools.singledispatch
+def _stages(value: Process) -> _Found:
+    """``(stages, warnings, header, how to send)`` for a stage value; one function per stage type."""
+    raise TypeError(f"not a process value: {value!r}")
+
+
+def _chain(role: str, value: Process, ops: Tuple[AnyOperation, ...], what: str) -> _Found:
+    """A stage of ``ops`` applied left to right (an image pipeline or a synchronous process)."""
+    described = f"{len(ops)} {what}(s), applied left to right."
+    stage = StageExplanation(role, value.to_wire(), described, tuple(_explain_op(op) for op in ops))
+    return (stage,), [], SYNC_HEADER, _GET_OR_POST
+
+
+@_stages.register(ImagePipeline)
+def _pipeline_stages(value: ImagePipeline) -> _Found:
+    return _chain("image pipeline", value, value.steps, "image action")
+
+
+@_stages.register(Style)
+def _style_stages(value: Style) -> _Found:
+    stage = StageExplanation("style", value.to_wire(), f"The image style {value.name!r} stored on the bucket.", ())
+    return (stage,), [], SYNC_HEADER, _GET_OR_POST
+
+
+@_stages.register(SyncProcess)
+def _process_stages(value: SyncProcess) -> _Found:
+    return _chain("process", value, value.ops, f"{value.ops[0].family} operation")
+
+
+@_stages.register(IfStatus404)
+def _conditional_stages(value: IfStatus404) -> _Found:
+    inner, warn, _, _ = _stages(value.process)
+    stage = StageExplanation(
+        "conditional",
+        value.to_wire(),
+        "Runs the process only when the object does not exist yet (HTTP 404), then serves the result.",
+        inner[0].operations,
+    )
+    return (stage,), warn, SYNC_HEADER, "synchronous; a GET URL parameter (no save-as)"
+
+
+@_stages.register(SyncJob)
+def _sync_job_stages(value: SyncJob) -> _Found:
+    inner, warn, _, _ = _stages(value.source)
+    last: Optional[AnyOperation] = None
+    if isinstance(value.source, ImagePipeline):
+        last = value.source.steps[-1]
+    elif isinstance(value.source, SyncProcess):
+        last = value.source.ops[-1]
+    _key_warning(last, value.save, warn)
+    return (
+        (*inner, _sys_stage(value.save, None)),
+        warn,
+        SYNC_HEADER,
+        "synchronous, saved as an object (POST ?x-oss-process, ProcessObject)",
+    )
+
+
+@_stages.register(AsyncOperation)
+def _async_operation_stages(value: AsyncOperation) -> _Found:
+    stage = StageExplanation(
+        "asynchronous operation", value.to_wire(), "Runs as a background task.", (_explain_op(value.op),)
+    )
+    warn = ["an asynchronous operation needs |sys/saveas,o_… before it can be sent"]
+    return (stage,), warn, ASYNC_HEADER, "incomplete asynchronous job (add a save-as)"
+
+
+@_stages.register(NotifyOperation)
+def _notify_operation_stages(value: NotifyOperation) -> _Found:
+    stage = StageExplanation(
+        "asynchronous operation",
+        value.to_wire(),
+        "Runs as a background task; the result arrives only in the notification.",
+        (_explain_op(value.op),),
+    )
+    warn = ["this operation delivers its result by notification: add |sys/notify,topic_…"]
+    return (stage,), warn, ASYNC_HEADER, "incomplete asynchronous job (add a notify)"
+
+
+@_stages.register(AsyncJob)
+def _async_job_stages(value: AsyncJob) -> _Found:
     main = StageExplanation(
         "asynchronous operation", value.op.to_wire(), "Runs as a background task.", (_explain_op(value.op),)
     )
+    warn: List[str] = []
     _key_warning(value.op, value.save, warn)
     return (
         (main, _sys_stage(value.save, value.notification)),
@@ -487,226 +514,3 @@ def canonical(value: Process) -> Process:
     parameter order, unpadded URL-safe base64, ``sys/notify`` for ``|notify``.
     """
     return value.canonical()
-
-
-# -- Python code that rebuilds a value ----------------------------------------------------------
-
-
-def to_python(value: Process, *, name: str = "process") -> str:
-    """Python source that rebuilds ``value`` with procdsl, assigned to ``name``.
-
-    Uses the fluent entry points (``Doc.convert(...).save_as(...)``) where the
-    catalogue has one, and the operation classes otherwise; the result is
-    checked by running it, and falls back to plain constructors if the fluent
-    form would not rebuild an equal value.
-    """
-    for fluent in (True, False):
-        code = _Code(fluent).program(value, name)
-        if not fluent or _rebuilds(code, value, name):
-            return code
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _rebuilds(code: str, value: Process, name: str) -> bool:
-    namespace: Dict[str, Any] = {}
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SaveAsKeyWarning)
-            exec(compile(code, "<procdsl python>", "exec"), namespace)
-    except Exception:
-        return False
-    return bool(namespace.get(name) == value)
-
-
-def _fluent_entries() -> Dict[Tuple[type, str], Tuple[str, str]]:
-    """``(operation class, stage) -> (builder, method)`` for the fluent entry points.
-
-    ``stage`` is ``image`` for pipeline steps, or the stage a factory returns
-    (``async``, ``sync``, ``notify``), read from the factory helper that made it.
-    """
-    from . import _builders as builders
-    from . import _image_steps
-
-    found: Dict[Tuple[type, str], Tuple[str, str]] = {}
-    for attr, item in vars(_image_steps.ImageSteps).items():
-        if isinstance(item, _image_steps.step) and isinstance(item.op, type):
-            found[(item.op, "image")] = ("Image", attr)
-    owners: List[Tuple[str, Any]] = [(n, getattr(builders, n)) for n in builders.__all__ if n != "Image"]
-    owners.append(("Image", type(builders.Image)))
-    for owner_name, owner in owners:
-        for attr, item in vars(owner).items():
-            func = item.__func__ if isinstance(item, staticmethod) else item
-            helper = getattr(func, "__qualname__", "").split(".", 1)[0]
-            stage = {"async_op": "async", "sync_op": "sync", "notify_op": "notify", "if_missing_op": "if_missing"}.get(
-                helper
-            )
-            cells = getattr(func, "__closure__", None) or ()
-            for cell in cells:
-                target = cell.cell_contents
-                if stage and isinstance(target, type) and issubclass(target, Operation):
-                    found.setdefault((target, stage), (owner_name, attr))
-    return found
-
-
-class _Code:
-    """Writes the source of one value; collects the imports it needs."""
-
-    def __init__(self, fluent: bool) -> None:
-        self.fluent = fluent
-        self.entries = _fluent_entries() if fluent else {}
-        self.imports: Dict[str, set[str]] = {}
-
-    def need(self, module: str, name: str) -> str:
-        self.imports.setdefault(module, set()).add(name)
-        return name
-
-    def program(self, value: Process, name: str) -> str:
-        parts = self.stage(value)
-        lines = []
-        for module in sorted(self.imports, key=lambda m: (m != "procdsl", m)):
-            lines.append(f"from {module} import {', '.join(sorted(self.imports[module]))}")
-        lines.append("")
-        if len(parts) == 1:
-            lines.append(f"{name} = {parts[0]}")
-        else:
-            lines.append(f"{name} = (")
-            lines.extend(f"    {part}" for part in parts)
-            lines.append(")")
-        return "\n".join(lines) + "\n"
-
-    # stage values -> a chain of parts: ["Doc.convert(...)", ".save_as(...)"]
-    def stage(self, value: Process) -> List[str]:
-        if not self.fluent:
-            return [self.plain(value)]
-        if isinstance(value, ImagePipeline):
-            first, *rest = value.steps
-            entry = self.entry(first, "image")
-            if entry:
-                parts = [f"{self.need('procdsl', entry[0])}.{entry[1]}({self.args(first)})"]
-            else:
-                parts = [f"{self.need('procdsl', 'ImagePipeline')}(({self.op(first)},))"]
-            for op in rest:
-                entry = self.entry(op, "image")
-                parts.append(f".{entry[1]}({self.args(op)})" if entry else f".then({self.op(op)})")
-            return parts
-        if isinstance(value, Style):
-            return [f"{self.need('procdsl', 'Style')}({_str(value.name)})"]
-        if isinstance(value, SyncProcess):
-            head, *tail = value.ops
-            entry = self.entry(head, "sync")
-            if entry:
-                parts = [f"{self.need('procdsl', entry[0])}.{entry[1]}({self.args(head)})"]
-            else:
-                parts = [f"{self.need('procdsl', 'SyncProcess')}(({self.op(head)},))"]
-            parts.extend(f".then({self.op(op)})" for op in tail)
-            return parts
-        if isinstance(value, IfStatus404):
-            ops = value.process.ops
-            entry = self.entry(ops[0], "if_missing") if len(ops) == 1 else None
-            if entry:
-                return [f"{self.need('procdsl', entry[0])}.{entry[1]}({self.args(ops[0])})"]
-            return [self.plain(value)]
-        if isinstance(value, SyncJob):
-            return [*self.stage(value.source), self.save(value.save)]
-        if isinstance(value, AsyncOperation):
-            return [self.lone(value.op, "async", "AsyncOperation")]
-        if isinstance(value, NotifyOperation):
-            return [self.lone(value.op, "notify", "NotifyOperation")]
-        assert isinstance(value, AsyncJob)
-        if value.save is None:
-            parts = [self.lone(value.op, "notify", "NotifyOperation")]
-        else:
-            parts = [self.lone(value.op, "async", "AsyncOperation"), self.save(value.save)]
-        if value.notification is not None:
-            topic = value.notification.topic
-            parts.append(".notify()" if topic is None else f".notify({_str(topic)})")
-        return parts
-
-    def lone(self, op: AnyOperation, stage: str, wrapper: str) -> str:
-        entry = self.entry(op, stage)
-        if entry:
-            return f"{self.need('procdsl', entry[0])}.{entry[1]}({self.args(op)})"
-        return f"{self.need('procdsl', wrapper)}({self.op(op)})"
-
-    def plain(self, value: Process) -> str:
-        """The constructor form: stage classes around operation classes."""
-        kind = self.need("procdsl", type(value).__name__)
-        if isinstance(value, (ImagePipeline, SyncProcess)):
-            ops = value.steps if isinstance(value, ImagePipeline) else value.ops
-            return f"{kind}(({''.join(self.op(op) + ', ' for op in ops).rstrip()}))"
-        if isinstance(value, Style):
-            return f"{kind}({_str(value.name)})"
-        if isinstance(value, IfStatus404):
-            return f"{kind}({self.plain(value.process)})"
-        if isinstance(value, SyncJob):
-            return f"{kind}({self.plain(value.source)}, {self.op(value.save)})"
-        if isinstance(value, (AsyncOperation, NotifyOperation)):
-            return f"{kind}({self.op(value.op)})"
-        save = "None" if value.save is None else self.op(value.save)
-        notify = "" if value.notification is None else f", {self.op(value.notification)}"
-        return f"{kind}({self.op(value.op)}, {save}{notify})"
-
-    def save(self, save: SaveAs) -> str:
-        if save.bucket is None:
-            return f".save_as({_str(save.key)})"
-        return f".save_as({_str(save.bucket)}, {_str(save.key)})"
-
-    def entry(self, op: AnyOperation, stage: str) -> Optional[Tuple[str, str]]:
-        if isinstance(op, RawOperation) or op.extra:
-            return None
-        return self.entries.get((type(op), stage))
-
-    # operations and values
-    def op(self, op: AnyOperation) -> str:
-        if isinstance(op, RawOperation):
-            params = self.literal(op.params)
-            return f"{self.need('procdsl', 'RawOperation')}({_str(op.family)}, {_str(op.action)}, {params})"
-        cls = type(op)
-        module = "procdsl" if cls in (SaveAs, Notify) else cls.__module__
-        return f"{self.need(module, cls.__qualname__)}({self.args(op)})"
-
-    def args(self, op: AnyOperation) -> str:
-        """Declared order; leading positional parameters (``kw_only=False``) positionally."""
-        assert isinstance(op, Operation)
-        out: List[str] = []
-        bare = [p for p in op.__params__ if not p.kw_only]
-        leading = []
-        for p in bare:
-            if getattr(op, p.name) is None:
-                break
-            leading.append(p)
-        out.extend(self.literal(getattr(op, p.name)) for p in leading)
-        for p in op.__params__:
-            value = getattr(op, p.name)
-            if value is not None and p not in leading:
-                out.append(f"{p.name}={self.literal(value)}")
-        if op.extra:
-            out.append(f"extra={self.literal(op.extra)}")
-        return ", ".join(out)
-
-    def literal(self, value: Any) -> str:
-        if isinstance(value, (Operation, RawOperation)):
-            return self.op(value)
-        if isinstance(value, tuple):
-            inner = ", ".join(self.literal(v) for v in value)
-            return f"({inner},)" if len(value) == 1 else f"({inner})"
-        if isinstance(value, list):
-            return "[" + ", ".join(self.literal(v) for v in value) + "]"
-        if isinstance(value, dict):
-            return "{" + ", ".join(f"{self.literal(k)}: {self.literal(v)}" for k, v in value.items()) + "}"
-        fields = getattr(type(value), "__fields__", None)
-        if fields is not None and not isinstance(value, type):  # a procdsl._values.frozen value
-            cls = type(value)
-            shown = ", ".join(f"{name}={self.literal(getattr(value, name))}" for name in fields)
-            return f"{self.need(cls.__module__, cls.__qualname__)}({shown})"
-        if isinstance(value, str):
-            return _str(value)
-        return repr(value)
-
-
-def _str(text: str) -> str:
-    """A Python string literal, double-quoted like ruff-formatted code."""
-    shown = repr(text)
-    if shown.startswith("'") and '"' not in text:
-        shown = '"' + shown[1:-1].replace("\\'", "'") + '"'
-    return shown

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Optional, Tuple
+from typing import ClassVar, Optional, Tuple
+
+from ._values import frozen
 
 __all__ = ["RawOperation"]
 
 _PARAM = re.compile(r"[^,/|%@\s]+")
 
 
+@frozen
 class RawOperation:
     """An unknown ``family/action`` and its parameters, exactly as written.
 
@@ -18,8 +21,8 @@ class RawOperation:
     """
 
     __slots__ = ("action", "family", "params")
-    processing: Optional[str] = None
-    result_via_notify = False
+    processing: ClassVar[Optional[str]] = None
+    result_via_notify: ClassVar[bool] = False
 
     family: str
     action: str
@@ -44,22 +47,8 @@ class RawOperation:
         object.__setattr__(self, "action", action)
         object.__setattr__(self, "params", tuple(params))
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("RawOperation is immutable")
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, RawOperation):
-            return NotImplemented
-        return (self.family, self.action, self.params) == (other.family, other.action, other.params)
-
-    def __hash__(self) -> int:
-        return hash((RawOperation, self.family, self.action, self.params))
-
     def __repr__(self) -> str:
         return f"RawOperation({self.family!r}, {self.action!r}, {self.params!r})"
-
-    def __reduce__(self) -> Any:
-        return (RawOperation, (self.family, self.action, self.params))
 
     def wire_name(self) -> str:
         return f"{self.family}/{self.action}"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from typing import Any, Optional, Tuple, Union, cast, overload
+from typing import Any, ClassVar, Optional, Tuple, Union, cast, overload
 
 from ._compat import Self
 from ._declare import MessageTask, ObjectTask, Operation, canonical_value
@@ -56,10 +56,11 @@ class _Stage:
     """Shared behaviour of the stage values (immutable, slotted: see ``_values.frozen``)."""
 
     __slots__ = ("_wire",)
+    _wire: ClassVar[Optional[str]]  # an instance slot (the cached wire string); ClassVar keeps it out of __init__
 
     def __str__(self) -> str:
         # Values are immutable, so the wire string is computed once and kept.
-        wire: Optional[str] = getattr(self, "_wire", None)
+        wire: Optional[str] = self._wire  # None until first written (set by every constructor)
         if wire is None:
             wire = self.to_wire()
             object.__setattr__(self, "_wire", wire)
@@ -93,6 +94,8 @@ def _warn_key(op: AnyOperation, save: SaveAs) -> None:
 
 def _save(args: Tuple[Optional[str], ...], bucket: Optional[str], key: Optional[str]) -> SaveAs:
     """Read ``save_as(key)``, ``save_as(bucket, key)`` or their keyword forms."""
+    if bucket is None and key is None and len(args) == 2 and args[1] is not None:  # the common call, first
+        return SaveAs(bucket=args[0], key=args[1])
     if len(args) > 2:
         raise TypeError("save_as() takes a key, or a bucket and a key")
     if len(args) == 2:
@@ -149,15 +152,25 @@ class ImagePipeline(_SavesSync, ImageSteps):
     def then(self, step: ImageStep) -> ImagePipeline:
         """This pipeline with one more action at the end (only the new action is checked)."""
         _check_image_step(step)
-        pipeline = object.__new__(ImagePipeline)
-        object.__setattr__(pipeline, "steps", (*self.steps, step))
-        return pipeline
+        return _pipeline((*self.steps, step))
 
     def _then(self, op: ImageOperation) -> ImagePipeline:
-        return self.then(op)
+        # The fluent methods' path: each builds an operation of a synchronous image class.
+        pipeline = object.__new__(ImagePipeline)
+        object.__setattr__(pipeline, "steps", (*self.steps, op))
+        object.__setattr__(pipeline, "_wire", None)
+        return pipeline
 
     def to_wire(self) -> str:
-        return "image/" + "/".join(step.to_wire(with_family=False) for step in self.steps)
+        return "image/" + "/".join([step.to_wire(with_family=False) for step in self.steps])
+
+
+def _pipeline(steps: Tuple[ImageStep, ...]) -> ImagePipeline:
+    """An ``ImagePipeline`` of steps already checked."""
+    pipeline = object.__new__(ImagePipeline)
+    object.__setattr__(pipeline, "steps", steps)
+    object.__setattr__(pipeline, "_wire", None)
+    return pipeline
 
 
 _STYLE_NAME = re.compile(r"[0-9A-Za-z_.\-]{1,63}")
@@ -333,6 +346,7 @@ class AsyncJob(_Stage):
         object.__setattr__(self, "op", op)
         object.__setattr__(self, "save", save)
         object.__setattr__(self, "notification", notification)
+        object.__setattr__(self, "_wire", None)
         self.__post_init__()
 
     def __post_init__(self) -> None:
@@ -350,7 +364,12 @@ class AsyncJob(_Stage):
 
     def notify(self, topic: Optional[str] = None) -> AsyncJob:
         """Also send the task result to SMQ topic ``topic`` (bare ``/notify`` without one)."""
-        return async_job(self.op, self.save, Notify(topic=topic))
+        # The operation and save-as were checked (and warned about) when this job was built.
+        job = object.__new__(AsyncJob)
+        for name, value in (("op", self.op), ("save", self.save), ("notification", Notify(topic=topic))):
+            object.__setattr__(job, name, value)
+        object.__setattr__(job, "_wire", None)
+        return job
 
     def to_wire(self) -> str:
         sys_actions = []

@@ -1,21 +1,23 @@
 """``frozen``: immutable, slotted value classes without the cost of ``dataclasses``.
 
 Type checkers read ``@frozen`` as a frozen dataclass (``dataclass_transform``).
-At run time it adds ``__init__`` (unless the class writes its own), ``__eq__``,
+At run time it adds ``__init__`` (unless the class writes its own; a class-level
+value is a field's default), ``__eq__``,
 ``__hash__``, ``__repr__``, pickling and a ``__setattr__`` that refuses
-changes, all from the class's annotated fields, with plain functions: no code
-generation, and no ``import dataclasses`` (which pulls in ``inspect``) when
+changes, all from the class's annotated fields (``__init__`` is generated on
+first use, see ``procdsl._codegen``), and no ``import dataclasses`` (which pulls in ``inspect``) when
 procdsl is imported. They are not ``dataclasses`` to the standard library:
 ``dataclasses.replace`` and ``fields`` do not apply; build a new value instead.
 """
 
 from __future__ import annotations
 
+from types import MemberDescriptorType
 from typing import Any, Callable, Dict, Tuple, Type, TypeVar
 
 from ._compat import dataclass_transform
 
-__all__ = ["frozen"]
+__all__ = ["as_dict", "frozen"]
 
 T = TypeVar("T")
 
@@ -29,24 +31,46 @@ def _fields(cls: type) -> Tuple[str, ...]:
     return tuple(names)
 
 
+_NO_DEFAULT: Any = object()
+
+
+def _default(cls: type, name: str) -> Any:
+    """The class-level value of field ``name``, if any (a slot's descriptor is none)."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            value = vars(klass)[name]
+            return _NO_DEFAULT if isinstance(value, MemberDescriptorType) else value
+    return _NO_DEFAULT
+
+
 def _make_init(cls: type, fields: Tuple[str, ...]) -> Callable[..., None]:
+    """A stub that generates ``cls.__init__(self, <fields>)`` on first use (``procdsl._codegen``).
+
+    A class-level value is the field's default (classes without ``__slots__`` only).
+    """
+    defaults = {name: _default(cls, name) for name in fields}
+
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        if len(args) > len(fields):
-            raise TypeError(f"{cls.__name__}() takes {len(fields)} arguments ({len(args)} given)")
-        values = dict(zip(fields, args))
-        for name, value in kwargs.items():
-            if name not in fields:
-                raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {name!r}")
-            if name in values:
-                raise TypeError(f"{cls.__name__}() got multiple values for argument {name!r}")
-            values[name] = value
+        from ._codegen import compile_method
+
+        namespace: Dict[str, Any] = {"_set": object.__setattr__, "_NO_DEFAULT": _NO_DEFAULT}
+        lines = [f"def {cls.__name__}(self, {', '.join(f'{name}=_d_{name}' for name in fields)}):"]
         for name in fields:
-            if name not in values:
-                raise TypeError(f"{cls.__name__}() missing required argument {name!r}")
-            object.__setattr__(self, name, values[name])
-        post_init = getattr(self, "__post_init__", None)
-        if post_init is not None:
-            post_init()
+            namespace[f"_d_{name}"] = defaults[name]
+            if defaults[name] is _NO_DEFAULT:
+                lines.append(f"    if {name} is _NO_DEFAULT:")
+                lines.append(
+                    f"        raise TypeError({cls.__name__ + '() missing required argument ' + repr(name)!r})"
+                )
+            lines.append(f"    _set(self, {name!r}, {name})")
+        # Slots that are not fields (caches such as a stage's ``_wire``) start as None.
+        spare = [slot for k in cls.__mro__ for slot in vars(k).get("__slots__", ()) if slot not in fields]
+        lines += [f"    _set(self, {name!r}, None)" for name in spare]
+        if hasattr(cls, "__post_init__"):
+            lines.append("    self.__post_init__()")
+        init = compile_method(cls, "__init__", "\n".join(lines) + "\n", namespace, function=cls.__name__)
+        type.__setattr__(cls, "__init__", init)
+        init(self, *args, **kwargs)
 
     return __init__
 
@@ -72,6 +96,16 @@ def _repr(self: Any) -> str:
 
 def _reduce(self: Any) -> Any:
     return (type(self), _values(self))
+
+
+def as_dict(value: Any) -> Any:
+    """A ``frozen`` value as nested dicts of its fields (tuples stay tuples), for JSON."""
+    fields = getattr(type(value), "__fields__", None)
+    if fields is not None and not isinstance(value, type):
+        return {name: as_dict(getattr(value, name)) for name in fields}
+    if isinstance(value, tuple):
+        return tuple(as_dict(item) for item in value)
+    return value
 
 
 def _refuse(self: Any, name: str, value: object = None) -> None:

@@ -13,7 +13,7 @@ the constants of ``Var`` (``f"out/{Var.index}.png"``).
 from __future__ import annotations
 
 import re
-from typing import Final, FrozenSet
+from typing import Any, Final, FrozenSet
 
 from ._codecs import B64Text, CodecError
 
@@ -45,6 +45,7 @@ VARIABLES: Final[FrozenSet[str]] = frozenset(
 )
 
 _PIECE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_KNOWN_ONLY = re.compile(r"(?:[^{}]|\{(?:" + "|".join(sorted(VARIABLES)) + r")\})*")
 _SIMPLE = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -82,9 +83,8 @@ def variables_in(text: str) -> tuple[str, ...]:
     """The variable names used in ``text``; raises ``CodecError`` for unknown ones or stray braces."""
     if "{" not in text and "}" not in text:
         return ()
-    simple = _SIMPLE.findall(text)  # the common case: only {name} of known variables
-    if set(simple) <= VARIABLES and "{" not in (rest := _SIMPLE.sub("", text)) and "}" not in rest:
-        return tuple(simple)
+    if _KNOWN_ONLY.fullmatch(text):  # the common case: only {name} of known variables
+        return tuple(_SIMPLE.findall(text))
     names = []
     for match in _PIECE.finditer(text):
         piece = match.group(0)
@@ -100,11 +100,21 @@ def variables_in(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+# What ObjectKey.check accepts, for keys of at most 255 characters (so at most 1020
+# UTF-8 bytes): no leading '/' or '\\', no trailing '/', no lone surrogate, braces only
+# around known variables. Generated constructors test it before calling check().
+_PLAIN_KEY = re.compile(r"(?![/\\])(?:[^{}\ud800-\udfff]|\{(?:" + "|".join(sorted(VARIABLES)) + r")\})+(?<!/)")
+
+
 class ObjectKey(B64Text):
     """A save-as object key: 1–1023 bytes, no trailing ``/``, known variables only."""
 
     def __init__(self) -> None:
         super().__init__(max_bytes=1023, what="an object key (variables allowed)")
+
+    def inline_check(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        namespace[name] = _PLAIN_KEY.fullmatch
+        return f"({var}.__class__ is str and len({var}) <= 255 and {name}({var}) is not None)"
 
     def check(self, value: object) -> str:
         key = super().check(value)
@@ -130,6 +140,10 @@ class BucketName(B64Text):
     def __init__(self) -> None:
         super().__init__(what="a bucket name")
 
+    def inline_check(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        namespace[name] = BUCKET_PATTERN.fullmatch  # a plain bucket name; templates take check()
+        return f"({var}.__class__ is str and {name}({var}) is not None)"
+
     def check(self, value: object) -> str:
         name = super().check(value)
         if "{" in name:
@@ -146,3 +160,8 @@ class TopicName(B64Text):
 
     def __init__(self) -> None:
         super().__init__(pattern=r"[A-Za-z][A-Za-z0-9-]{0,255}", what="an SMQ (MNS) topic name")
+
+    def inline_check(self, var: str, namespace: dict[str, Any], name: str) -> str | None:
+        assert self.pattern is not None
+        namespace[name] = self.pattern.fullmatch  # ASCII only, so the UTF-8 checks hold too
+        return f"({var}.__class__ is str and {name}({var}) is not None)"

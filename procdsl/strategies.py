@@ -22,7 +22,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from ._codecs import INT_LIMIT, B64Text, Choice, Codec, Flag, Float, HexColor, Int, Resolution
-from ._declare import MessageTask, ObjectTask, Operation, all_operations
+from ._declare import MessageTask, ObjectTask, Operation, Sections, SubSection, all_operations
 from ._operations.sys import Notify, SaveAs
 from ._stages import (
     AsyncJob,
@@ -168,9 +168,6 @@ def _operation(draw: st.DrawFn, cls: Type[Operation]) -> Operation:
 
 def operations(cls: Type[Operation]) -> st.SearchStrategy[Operation]:
     """Valid instances of one operation class (cross-parameter rules respected)."""
-    custom = getattr(cls, "hypothesis_strategy", None)
-    if custom is not None:
-        return custom()  # type: ignore[no-any-return]
     return _operation(cls)
 
 
@@ -237,7 +234,6 @@ def processes() -> st.SearchStrategy[Process]:
 
 # -- codecs of the catalogue modules --------------------------------------------------------
 # Imported late: the catalogue modules import the core, never this module.
-from ._operations._media import Sections, SubSection  # noqa: E402
 from ._operations.image import WatermarkImage, WatermarkImageCodec  # noqa: E402
 
 
@@ -266,7 +262,5 @@ def _watermark_images(codec: WatermarkImageCodec) -> st.SearchStrategy[Watermark
         image.AutoOrient,
     ]
     steps = st.sampled_from(preprocess).flatmap(_operation)
-    pipelines = st.lists(steps, min_size=1, max_size=3).map(
-        lambda ops: ImagePipeline(cast("Tuple[ImageStep, ...]", tuple(ops)))
-    )
+    pipelines = st.lists(steps, min_size=1, max_size=3).map(tuple)
     return st.builds(WatermarkImage, keys, st.none() | pipelines)

@@ -132,7 +132,6 @@ class _Dropped(Exception):
     """Answer nothing (the connection is closed / the transport times out)."""
 
 
-_AUTH_V4 = re.compile(r"^OSS4-HMAC-SHA256 (.*)$")
 _AUTH_V1 = re.compile(r"^OSS ([^:]+):(.+)$")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Callable, Tuple
 
 import pytest
 
@@ -32,6 +33,31 @@ def test_baselines_write_what_procdsl_writes() -> None:
     assert run.fstring_image(800, 600, 80) == expected
     assert run.build_image(800, 600, 80) == expected
     assert run.build_doc("t1") == run.fstring_doc("t1")
+
+
+def test_floor_writes_what_procdsl_writes_and_refuses_what_it_refuses() -> None:
+    from benchmarks import handwritten
+
+    # Hand-encoded: b64url("pages/{barename}_{index}.png") and b64url("t1").
+    assert handwritten.doc_job("photo-bucket", "pages/{barename}_{index}.png", "t1") == (
+        "doc/convert,target_png,source_docx|sys/saveas,b_cGhvdG8tYnVja2V0,o_cGFnZXMve2JhcmVuYW1lfV97aW5kZXh9LnBuZw"
+        "/notify,topic_dDE"
+    )
+    assert handwritten.image_job(800, 600, 80, "photo-bucket", "thumbs/2024/{barename}_800.webp") == (
+        run.fstring_image(800, 600, 80)
+    )
+    # The floor is only fair if it checks what procdsl checks on this path.
+    refused: Tuple[Callable[[], object], ...] = (
+        lambda: handwritten.image_job(0, 600, 80, "photo-bucket", "k"),
+        lambda: handwritten.image_job(800, 600, 101, "photo-bucket", "k"),
+        lambda: handwritten.image_job(800, 600, 80, "Photo_Bucket", "k"),
+        lambda: handwritten.image_job(800, 600, 80, "photo-bucket", "/k"),
+        lambda: handwritten.image_job(800, 600, 80, "photo-bucket", "{nope}.png"),
+        lambda: handwritten.doc_job("photo-bucket", "k", "1topic"),
+    )
+    for bad in refused:
+        with pytest.raises(ValueError):
+            bad()
 
 
 def test_naive_parser_reads_the_job() -> None:

@@ -90,7 +90,7 @@ def test_padded_and_standard_base64_and_any_order_parse_to_the_same_value() -> N
 
 def test_pages_are_base64() -> None:
     op = Doc.convert(to="pdf", src="docx", pages="1,2,4-10")
-    # MSwyLDQtMTA = "1,2,4-10" (media.md Part 3 §8)
+    # MSwyLDQtMTA = "1,2,4-10" (https://help.aliyun.com/zh/oss/user-guide/document-conversion)
     assert str(op) == "doc/convert,target_pdf,source_docx,pages_MSwyLDQtMTA"
     assert parse("doc/convert,target_pdf,source_docx,pages_MSwyLDQtMTA") == op
 

@@ -9,7 +9,8 @@ from typing import Any, Dict
 import pytest
 
 from procdsl import Doc, ProcessError, ProcessSyntaxError, RawOperation, SyncProcess, parse
-from procdsl._explain import Explanation, ParamExplanation, canonical, explain, parse_leniently, to_python
+from procdsl._explain import Explanation, ParamExplanation, canonical, explain, parse_leniently
+from procdsl._pycode import to_python
 from tests.conftest import load_examples
 
 # The message-notification page's example; its base64 decoded by hand:

@@ -33,7 +33,7 @@ from tests.conftest import load_examples
 
 # Examples that are not strict image strings, and why.
 LENIENT_ONLY = {
-    # SDK sample; `r` is no documented crop key (image.md §4.2).
+    # SDK sample; `r` is no documented crop key (https://www.alibabacloud.com/help/en/oss/user-guide/custom-crop).
     "image/crop,w_100,h_100,x_100,y_100,r_1",
     # Legacy IMM actions filed under kind "image"; the imm/ family is not image processing.
     "imm/detectface",
@@ -211,7 +211,7 @@ def test_written_parameter_order_is_kept_and_canonical_order_is_declared() -> No
 # -- watermark images ---------------------------------------------------------------------
 
 
-def test_watermark_image_value_is_decoded_into_a_nested_pipeline() -> None:
+def test_watermark_image_value_is_decoded_into_its_preprocessing_steps() -> None:
     value = parse(
         "image/resize,w_300/watermark,image_cGFuZGEucG5nP3gtb3NzLXByb2Nlc3M9aW1hZ2UvcmVzaXplLFBfMzA,t_90,g_se,x_10,y_10"
     )
@@ -219,7 +219,8 @@ def test_watermark_image_value_is_decoded_into_a_nested_pipeline() -> None:
     mark = value.steps[1]
     assert isinstance(mark, ops.Watermark) and mark.image is not None
     assert mark.image.key == "panda.png"
-    assert mark.image.process == ImagePipeline((WatermarkResize(main_percent=30),))
+    assert mark.image.process == (WatermarkResize(main_percent=30),)
+    assert mark.image == WatermarkImage("panda.png", ImagePipeline((WatermarkResize(main_percent=30),)))
     assert str(mark.image) == "panda.png?x-oss-process=image/resize,P_30"
 
 
@@ -235,7 +236,7 @@ def test_padded_watermark_image_parses_and_writes_unpadded() -> None:
 def test_a_resize_in_preprocessing_equals_its_watermark_resize() -> None:
     plain = WatermarkImage("a.png", Image.resize(width=50))
     assert plain == WatermarkImage("a.png", WatermarkResize(width=50))
-    assert plain.process is not None and type(plain.process.steps[0]) is WatermarkResize
+    assert plain.process is not None and type(plain.process[0]) is WatermarkResize
 
 
 def test_uppercase_p_exists_only_in_watermark_preprocessing() -> None:
@@ -336,7 +337,7 @@ def test_text_and_image_together_with_order_align_interval() -> None:
 
 
 def test_questionable_watermark_w_is_strict_error_and_lenient_keeps_it() -> None:
-    # The REST sample "image/watermark,w_100" (image.md §4.15): w is no watermark key.
+    # The REST sample "image/watermark,w_100": w is no key of https://help.aliyun.com/zh/oss/user-guide/add-watermarks.
     with pytest.raises(ProcessSyntaxError, match="unknown parameter 'w'"):
         parse("image/watermark,w_100")
     lenient = parse("image/watermark,w_100", strict=False)

@@ -2,20 +2,20 @@
 
 Pages: https://www.alibabacloud.com/help/tc/oss/user-guide/audio-transcoding (table read
 to ``ar``), https://help.aliyun.com/zh/oss/user-guide/audio-stitching (read to ``o``).
-Both jobs are async only; the keys after ``ar`` follow IMM TargetAudio (media.md Part 3 §6-7).
+Both jobs are async only; the keys after ``ar`` follow IMM TargetAudio
+(https://help.aliyun.com/zh/imm/developer-reference/api-imm-2020-09-30-createmediaconverttask).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, Literal, Optional, Tuple, Type
+from typing import ClassVar, Literal, Optional, Tuple
 
 from .._codecs import Choice
-from .._declare import ObjectTask, Operation, Rule, param, requires
+from .._declare import ObjectTask, Operation, Rule, param, requires, sections
 from ._media import (
     AudioCodec,
     AudioContainer,
     SampleRate,
-    SectionOwner,
     p_align,
     p_audio_bitrate,
     p_audio_bitrate_policy,
@@ -28,7 +28,7 @@ from ._media import (
     p_sample_rate_policy,
     p_start,
 )
-from .video import CLIPS, Clip, ConcatAudioCodec
+from .video import MAX_CLIPS, Clip, ConcatAudioCodec, Pre, Sur
 
 __all__ = ["Concat", "Convert", "Info"]
 
@@ -57,12 +57,16 @@ class Convert(ObjectTask):
     bit_depth: Optional[Literal[16, 24]] = p_bit_depth()
 
 
-class _ConcatHead(ObjectTask):
-    """The parameters of ``audio/concat`` without its clips (used to parse them)."""
+class Concat(ObjectTask):
+    """Join audio files: at most 11 (the object plus 10 clips), in ``/pre``/``/sur`` written order.
+
+    Page: https://help.aliyun.com/zh/oss/user-guide/audio-stitching ("最大支持的音频数量为11个";
+    clips are objects of the current bucket).
+    """
 
     family: ClassVar[str] = "audio"
     action: ClassVar[str] = "concat"
-    register: ClassVar[bool] = False
+    doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/audio-stitching"
 
     # Order reproduces the PHP V2 doc template audio/concat,f_aac,ac_1,ar_44100,ab_96000,align_2.
     start: Optional[int] = p_start()
@@ -76,22 +80,9 @@ class _ConcatHead(ObjectTask):
     audio_bitrate_policy: Optional[Literal[0, 1, 2]] = p_audio_bitrate_policy()
     audio_quality: Optional[int] = p_audio_quality()
     align: Optional[int] = p_align()
-
-
-class Concat(SectionOwner, _ConcatHead):
-    """Join audio files: at most 11 (the object plus 10 clips), in ``/pre``/``/sur`` written order.
-
-    Page: https://help.aliyun.com/zh/oss/user-guide/audio-stitching ("最大支持的音频数量为11个";
-    clips are objects of the current bucket).
-    """
-
-    family: ClassVar[str] = "audio"
-    action: ClassVar[str] = "concat"
-    doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/audio-stitching"
-    subsections: ClassVar[FrozenSet[str]] = frozenset({"pre", "sur"})
-    head: ClassVar[Type[Operation]] = _ConcatHead
-
-    clips: Tuple[Clip, ...] = param(None, CLIPS, doc="Clips (Pre/Sur) in order; 1 to 10.")
+    clips: Tuple[Clip, ...] = sections(
+        Pre, Sur, min_items=1, max_items=MAX_CLIPS, doc="Clips (Pre/Sur) in order; 1 to 10."
+    )
 
 
 class Info(Operation):

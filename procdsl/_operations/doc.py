@@ -1,7 +1,7 @@
 """Document processing (``doc/``), backed by IMM.
 
 ``doc/convert`` page: https://help.aliyun.com/zh/oss/user-guide/document-conversion
-(full parameter table: exactly ``target``, ``source``, ``pages``; media.md Part 3 §8).
+(its full parameter table has exactly ``target``, ``source``, ``pages``).
 Synchronous ``doc/snapshot``, ``doc/preview`` and ``doc/edit`` are listed on
 https://help.aliyun.com/en/oss/user-guide/synchronous-processing, which also documents
 chaining them after ``doc/convert`` in one sync stage
@@ -10,11 +10,10 @@ chaining them after ``doc/convert`` in one sync stage
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, Literal, Optional, Type
+from typing import ClassVar, Literal, Optional
 
 from .._codecs import B64Text, Choice, Flag, HexColor, Int
-from .._declare import ObjectTask, Operation, param
-from ._media import Section, SectionOwner, SubSection
+from .._declare import ObjectTask, Operation, Section, param, section
 
 __all__ = ["Convert", "DocSource", "DocTarget", "Edit", "Preview", "Snapshot", "Watermark"]
 
@@ -103,7 +102,8 @@ class Watermark(Section):
     """A text watermark over a previewed or edited document: ``/watermark,text_…``.
 
     UNCERTAIN: no OSS parameter table was reachable; keys and ranges follow third-party
-    templates (media.md Part 2 §11): text (base64), size, t (opacity 0-100), color,
+    templates such as ``doc/preview,export_0,print_0,copy_0/watermark,text_…,color_#FFFFFF,rotate_156,size_30,t_60``:
+    text (base64), size, t (opacity 0-100), color,
     rotate (0-360), type (font, base64).
     """
 
@@ -117,44 +117,25 @@ class Watermark(Section):
     font: Optional[str] = param("type", B64Text(what="a font name"), default=None, doc="Font name.")
 
 
-_WATERMARK = SubSection(Watermark)
-_PREVIEW_URL = "https://help.aliyun.com/zh/oss/user-guide/online-object-preview"
+class Preview(Operation):
+    """Online document preview (WebOffice), opened through a signed URL (synchronous).
 
+    Page: https://help.aliyun.com/zh/oss/user-guide/online-object-preview. The flags and the
+    ``/watermark`` segment are UNCERTAIN: no OSS page documents them; third-party strings only.
+    """
 
-class _PreviewHead(Operation):
     family: ClassVar[str] = "doc"
     action: ClassVar[str] = "preview"
-    register: ClassVar[bool] = False
+    doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/online-object-preview"
 
     # UNCERTAIN (third-party strings only: doc/preview,export_1,print_1,copy_1).
     allow_export: Optional[bool] = param("export", Flag(), default=None, doc="Allow exporting (download).")
     allow_print: Optional[bool] = param("print", Flag(), default=None, doc="Allow printing.")
     allow_copy: Optional[bool] = param("copy", Flag(), default=None, doc="Allow copying text.")
+    watermark: Optional[Watermark] = section(Watermark, default=None, doc="A text watermark.")
 
 
-class Preview(SectionOwner, _PreviewHead):
-    """Online document preview (WebOffice), opened through a signed URL (synchronous).
-
-    Page: https://help.aliyun.com/zh/oss/user-guide/online-object-preview. The flags and the
-    ``/watermark`` segment are UNCERTAIN (media.md Part 2 §11).
-    """
-
-    family: ClassVar[str] = "doc"
-    action: ClassVar[str] = "preview"
-    doc_url: ClassVar[str] = _PREVIEW_URL
-    subsections: ClassVar[FrozenSet[str]] = frozenset({"watermark"})
-    head: ClassVar[Type[Operation]] = _PreviewHead
-
-    watermark: Optional[Watermark] = param(None, _WATERMARK, default=None, doc="A text watermark.")
-
-
-class _EditHead(Operation):
-    family: ClassVar[str] = "doc"
-    action: ClassVar[str] = "edit"
-    register: ClassVar[bool] = False
-
-
-class Edit(SectionOwner, _EditHead):
+class Edit(Operation):
     """Online document editing (WebOffice), opened through a signed URL (synchronous).
 
     Page: https://help.aliyun.com/zh/oss/user-guide/online-file-editing. No parameter table was
@@ -164,7 +145,5 @@ class Edit(SectionOwner, _EditHead):
     family: ClassVar[str] = "doc"
     action: ClassVar[str] = "edit"
     doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/online-file-editing"
-    subsections: ClassVar[FrozenSet[str]] = frozenset({"watermark"})
-    head: ClassVar[Type[Operation]] = _EditHead
 
-    watermark: Optional[Watermark] = param(None, _WATERMARK, default=None, doc="A text watermark.")
+    watermark: Optional[Watermark] = section(Watermark, default=None, doc="A text watermark.")

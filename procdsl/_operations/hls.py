@@ -3,7 +3,8 @@
 - ``hls/m3u8``: https://help.aliyun.com/zh/oss/user-guide/generate-video-playlist
   ("生成播放列表需要使用到OSS的同步数据处理能力(x-oss-process)"). ``ss``/``t`` are on the
   page; the transcoding keys and ``st``/``initd`` come from console presets copied by
-  third parties and map onto IMM GenerateVideoPlaylist (media.md Part 3 §9).
+  third parties and map onto IMM GenerateVideoPlaylist
+  (https://help.aliyun.com/zh/imm/developer-reference/api-imm-2020-09-30-generatevideoplaylist).
 - ``hls/sign``: makes OSS sign every ts URL in the returned playlist (AlibabaCloudDocs
   "基于OSS构建HLS流"; https://help.aliyun.com/zh/oss/live-transcoding names it for HLS players).
 - ``hls/ts``: https://help.aliyun.com/zh/oss/live-transcoding: ``from`` is the base64 m3u8
@@ -61,7 +62,7 @@ class M3u8(Operation):
     video_codec: Optional[Literal["h264", "h265"]] = param(
         "vcodec", Choice(Literal["h264", "h265"]), default=None, doc="Video codec.", server_default="h264"
     )
-    # pixfmt, as for video/convert (media.md §9: the transcoding keys are video/convert's);
+    # pixfmt, as for video/convert (the playlist page's transcoding keys are video/convert's);
     # seen in a real string as hls/m3u8,vcodec_h264,pixfmt_yuv420p,...
     pixel_format: Optional[PixelFormat] = p_pixel_format()
     fps: Optional[float] = p_fps()

@@ -15,10 +15,11 @@ an optional preprocessing pipeline, sent together as base64 of
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, Literal, Optional, Tuple, Type, Union, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, List, Literal, Optional, Tuple, Type, Union
 
 from .._codecs import B64Text, Choice, Codec, CodecError, Flag, HexColor, Int, b64decode, b64encode, shown
 from .._declare import MessageTask, Operation, Rule, at_least_one, param, requires
+from .._grammar import tokenize
 from .._values import frozen
 from ..errors import ProcessError, ProcessValueError
 
@@ -61,7 +62,7 @@ __all__ = [
 ]
 
 _IMG = "https://www.alibabacloud.com/help/en/oss/user-guide/"
-# The 2021 official doc sources, one page per action (grammar/image.md source S3).
+# The 2021 official doc sources, one page per action (the AlibabaCloudDocs/oss repository).
 _S3 = (
     "https://github.com/AlibabaCloudDocs/oss/blob/master/intl.en-US/"
     "Developer%20Guide/Data%20Processing/Image%20Processing/Parameters/"
@@ -71,7 +72,8 @@ ResizeMode = Literal["lfit", "mfit", "fill", "pad", "fixed"]
 Gravity = Literal["nw", "north", "ne", "west", "center", "east", "sw", "south", "se"]
 # Output formats. heic: S3 "图片高级压缩" (image/format,heic); avif: listed by the current
 # overview (https://www.alibabacloud.com/help/en/oss/user-guide/overview-17). Neither
-# 'heif' nor 'jpeg' appears in any OSS page, so they are not accepted (image.md §4.14).
+# 'heif' nor 'jpeg' appears in any OSS page, so they are not accepted
+# (https://www.alibabacloud.com/help/en/oss/user-guide/convert-image-formats-2).
 ImageFormat = Literal["jpg", "png", "webp", "bmp", "gif", "tiff", "heic", "avif"]
 # Fonts of the text watermark (https://help.aliyun.com/zh/oss/user-guide/add-watermarks).
 Font = Literal[
@@ -372,7 +374,7 @@ class AverageHue(ImageOperation):
 # -- watermarks -------------------------------------------------------------------------
 
 
-def _preprocess_classes() -> Dict[str, Type[Operation]]:
+def _preprocess_classes() -> Dict[str, Type[ImageOperation]]:
     return {
         "resize": WatermarkResize,
         "crop": Crop,
@@ -396,17 +398,20 @@ class WatermarkImage:
     ``WatermarkImage("panda.png", WatermarkResize(main_percent=30))`` is sent as
     base64 of ``panda.png?x-oss-process=image/resize,P_30``. Preprocessing may use
     resize (with ``P``), crop, indexcrop, rounded-corners, rotate and auto-orient
-    (https://help.aliyun.com/zh/oss/user-guide/add-watermarks); a ``Resize`` given
-    here is stored as the equal ``WatermarkResize``.
+    (https://help.aliyun.com/zh/oss/user-guide/add-watermarks), given as one
+    operation, an ``ImagePipeline`` (``Image.resize(width=50).rotate(90)``) or a
+    tuple of operations; it is kept as the tuple of its steps, and a ``Resize``
+    given here is stored as the equal ``WatermarkResize``.
     """
 
     __slots__ = ("key", "process")
     key: str
-    process: Optional[ImagePipeline]
+    #: The preprocessing steps, in order; ``None`` for none.
+    process: Optional[Tuple[ImageOperation, ...]]
 
-    def __init__(self, key: str, process: Union[ImagePipeline, Operation, None] = None) -> None:
-        from .._stages import ImagePipeline
-
+    def __init__(
+        self, key: str, process: Union[ImagePipeline, Operation, Tuple[ImageOperation, ...], None] = None
+    ) -> None:
         try:
             _KEY.check(key)
             if _PROCESS_MARK in key:
@@ -415,32 +420,34 @@ class WatermarkImage:
             raise ProcessValueError(
                 f"watermark image key {exc}; got {key!r}", param="image", value=key, allowed=_KEY.describe()
             ) from None
+        steps: Optional[Tuple[ImageOperation, ...]] = None
         if isinstance(process, Operation):
-            process = ImagePipeline((_as_preprocess(process),))
-        if process is not None:
-            if not isinstance(process, ImagePipeline):
+            steps = (_as_preprocess(process),)
+        elif process is not None:
+            items = getattr(process, "steps", process)  # an ImagePipeline holds its steps
+            if not isinstance(items, (tuple, list)) or not items:
                 raise ProcessValueError(
                     f"watermark image process must be an ImagePipeline; got {process!r}",
                     param="image",
                     value=process,
                     allowed="an ImagePipeline of " + ", ".join(_PREPROCESS_ACTIONS),
                 )
-            process = ImagePipeline(tuple(_as_preprocess(step) for step in process.steps))
+            steps = tuple(_as_preprocess(step) for step in items)
         object.__setattr__(self, "key", key)
-        object.__setattr__(self, "process", process)
+        object.__setattr__(self, "process", steps)
 
     def __reduce__(self) -> Any:
         return (WatermarkImage, (self.key, self.process))
 
     def canonical(self) -> WatermarkImage:
         """The same image with its preprocessing in declared parameter order."""
-        return WatermarkImage(self.key, None if self.process is None else self.process.canonical())
+        return WatermarkImage(self.key, None if self.process is None else tuple(s.canonical() for s in self.process))
 
     def __str__(self) -> str:
         """The text that is base64-encoded into ``image_``."""
         if self.process is None:
             return self.key
-        return f"{self.key}{_PROCESS_MARK}{self.process.to_wire()}"
+        return f"{self.key}{_PROCESS_MARK}image/" + "/".join(s.to_wire(with_family=False) for s in self.process)
 
     @classmethod
     def from_text(cls, text: str) -> WatermarkImage:
@@ -468,10 +475,7 @@ def _as_preprocess(step: Any) -> ImageOperation:
     return step
 
 
-def _parse_preprocess(text: str) -> ImagePipeline:
-    from .._grammar import tokenize
-    from .._stages import ImagePipeline
-
+def _parse_preprocess(text: str) -> Tuple[ImageOperation, ...]:
     stages = tokenize(text)
     if len(stages) != 1 or stages[0].family is None or stages[0].family.text != "image":
         raise ProcessValueError(
@@ -481,7 +485,7 @@ def _parse_preprocess(text: str) -> ImagePipeline:
             allowed=", ".join(_PREPROCESS_ACTIONS),
         )
     classes = _preprocess_classes()
-    ops = []
+    ops: List[ImageOperation] = []
     for segment in stages[0].segments:
         cls = classes.get(segment.name.text)
         if cls is None:
@@ -492,7 +496,7 @@ def _parse_preprocess(text: str) -> ImagePipeline:
                 allowed=", ".join(_PREPROCESS_ACTIONS),
             )
         ops.append(cls.from_tokens(segment.params, strict=True, source=text))
-    return ImagePipeline(cast("Tuple[ImageOperation, ...]", tuple(ops)))  # checked by ImagePipeline
+    return tuple(ops)
 
 
 class WatermarkImageCodec(Codec[WatermarkImage]):
@@ -540,6 +544,7 @@ def _with_image_and_text(name: str) -> Rule:
     return Rule(
         f"{name} is only allowed when both image and text are given",
         lambda v: v.get(name) is None or (v.get("image") is not None and v.get("text") is not None),
+        f"({{{name}}} is None or ({{image}} is not None and {{text}} is not None))",
     )
 
 

@@ -35,7 +35,8 @@ class Notify(Operation):
     """Send the task result to an SMQ (MNS) topic; async processing only.
 
     The official .NET V2 sample sends a bare ``/notify`` with no topic, so the
-    topic is optional here (media.md Part 2 §15; server acceptance unconfirmed).
+    topic is optional here (server acceptance unconfirmed; the notification page
+    shows the abstract form ``|notify,topic_…``).
     """
 
     family: ClassVar[str] = "sys"

@@ -3,24 +3,21 @@
 Asynchronous (``x-oss-async-process``, each needs a save-as): ``convert``,
 ``snapshots``, ``sprite``, ``animation``, ``concat``. Synchronous
 (``x-oss-process``): ``snapshot`` (one frame) and ``info``.
-Async-only for the five jobs: each page's usage notes ("仅支持异步处理"; media.md Part 2 §1).
+Async-only for the five jobs: each page's usage notes ("仅支持异步处理").
 """
 
 from __future__ import annotations
 
-from typing import ClassVar, FrozenSet, Literal, Optional, Tuple, Type
+from typing import ClassVar, Literal, Optional, Tuple
 
 from .._codecs import B64Text, Choice, Flag, Float, Int
-from .._declare import ObjectTask, Operation, Rule, param, requires
+from .._declare import ObjectTask, Operation, Rule, Section, param, requires, sections
 from ..errors import ProcessValueError
 from ._media import (
     MS,
     PixelFormat,
     SampleRate,
     ScaleType,
-    Section,
-    SectionOwner,
-    Sections,
     p_adaptive_orientation,
     p_align,
     p_audio_bitrate,
@@ -64,12 +61,13 @@ __all__ = [
 ConvertFormat = Literal[
     "mp4", "mkv", "mov", "asf", "avi", "mxf", "ts", "flv", "webm", "mp3", "aac", "flac", "oga", "ac3", "opus", "amr"
 ]  # fmt: skip
-ImageFormat = Literal["jpg", "png"]
+FrameFormat = Literal["jpg", "png"]
 SpriteMode = Literal["inter", "key", "avg", "dhash"]
 
 # Not enforced, on purpose: IMM (which runs these tasks) documents that each *opt policy needs
 # its base value and that vb/crf and ab/aq exclude each other (TargetVideo/TargetAudio models,
-# media.md Part 3 §1), but no OSS page says whether OSS rejects or ignores such strings, so
+# https://help.aliyun.com/zh/imm/developer-reference/api-imm-2020-09-30-createmediaconverttask),
+# but no OSS page says whether OSS rejects or ignores such strings, so
 # procdsl accepts them rather than refuse a real one. The parameters' notes say so.
 
 
@@ -145,7 +143,7 @@ class Snapshots(ObjectTask):
 
     # Order reproduces the PHP doc string video/snapshots,f_jpg,w_100,h_100,scaletype_crop,inter_10000.
     start: Optional[int] = p_start()
-    format: ImageFormat = param("f", Choice(ImageFormat), doc="Image format.")
+    format: FrameFormat = param("f", Choice(FrameFormat), doc="Image format.")
     mode: Optional[SpriteMode] = param(
         "m",
         Choice(SpriteMode),
@@ -196,7 +194,7 @@ class Sprite(ObjectTask):
 
     # Order reproduces the doc example video/sprite,f_jpg,sw_100,sh_100,inter_10000,tw_10,th_10,pad_0,margin_0.
     start: Optional[int] = p_start()
-    format: ImageFormat = param("f", Choice(ImageFormat), doc="Sprite format; at most 16384x16384 px.")
+    format: FrameFormat = param("f", Choice(FrameFormat), doc="Sprite format; at most 16384x16384 px.")
     mode: Optional[SpriteMode] = param(
         "m",
         Choice(SpriteMode),
@@ -305,18 +303,23 @@ class Sur(Clip):
 
 # At most 11 media files in one concatenation (audio-stitching page; IMM CreateMediaConvertTask):
 # the request's object plus at most 10 clips.
-CLIPS = Sections(Pre, Sur, min_items=1, max_items=10)
+MAX_CLIPS = 10
 # IMM: codec copy "is not allowed for merging" (TargetVideo/TargetAudio.Codec).
 ConcatVideoCodec = Literal["h264", "h265", "vp9"]
 ConcatAudioCodec = Literal["aac", "mp3", "flac", "vorbis", "ac3", "opus", "amr"]
 
 
-class _ConcatHead(ObjectTask):
-    """The parameters of ``video/concat`` without its clips (used to parse them)."""
+class Concat(ObjectTask):
+    """Join videos: the head sets the output, ``clips`` are joined in the order given.
+
+    Page: https://help.aliyun.com/zh/oss/user-guide/video-stitching ("拼接顺序按照pre、sur在
+    请求串中的先后顺序"): clips keep their written order, ``Pre`` ones before the
+    request's object and ``Sur`` ones after it.
+    """
 
     family: ClassVar[str] = "video"
     action: ClassVar[str] = "concat"
-    register: ClassVar[bool] = False
+    doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/video-stitching"
 
     # Order reproduces the SDK sample: ss_0,f_mp4,vcodec_h264,fps_25,vb_1000000,acodec_aac,
     # ab_96000,ar_48000,ac_2,align_1.
@@ -345,23 +348,9 @@ class _ConcatHead(ObjectTask):
     sample_rate_policy: Optional[Literal[0, 1, 2]] = p_sample_rate_policy()
     channels: Optional[int] = p_channels()
     align: Optional[int] = p_align()
-
-
-class Concat(SectionOwner, _ConcatHead):
-    """Join videos: the head sets the output, ``clips`` are joined in the order given.
-
-    Page: https://help.aliyun.com/zh/oss/user-guide/video-stitching ("拼接顺序按照pre、sur在
-    请求串中的先后顺序"): clips keep their written order, ``Pre`` ones before the
-    request's object and ``Sur`` ones after it.
-    """
-
-    family: ClassVar[str] = "video"
-    action: ClassVar[str] = "concat"
-    doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/video-stitching"
-    subsections: ClassVar[FrozenSet[str]] = frozenset({"pre", "sur"})
-    head: ClassVar[Type[Operation]] = _ConcatHead
-
-    clips: Tuple[Clip, ...] = param(None, CLIPS, doc="Clips (Pre/Sur) in order; 1 to 10.")
+    clips: Tuple[Clip, ...] = sections(
+        Pre, Sur, min_items=1, max_items=MAX_CLIPS, doc="Clips (Pre/Sur) in order; 1 to 10."
+    )
 
 
 # -- synchronous ----------------------------------------------------------------------------
@@ -381,7 +370,7 @@ class Snapshot(Operation):
     time: Optional[int] = param(
         "t", MS, default=None, doc="Position in ms; past the end gives the last frame; 0 is the thumbnail."
     )
-    format: Optional[ImageFormat] = param("f", Choice(ImageFormat), default=None, doc="Image format.")
+    format: Optional[FrameFormat] = param("f", Choice(FrameFormat), default=None, doc="Image format.")
     width: Optional[int] = param(
         "w", Int(0, None), default=None, doc="Width px, up to the video's; 0 keeps the proportion."
     )
