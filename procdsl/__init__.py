@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import _operations  # noqa: F401  (importing the catalogue registers every operation)
-from ._builders import Audio, Doc, Hls, Image, Video
+from ._builders import Audio, Doc, Hls, Image, PointCloud, Video
 from ._declare import Operation
+from ._diagnostics import Diagnostic, check
 from ._operations.doc import Watermark as DocWatermark
 from ._operations.image import WatermarkImage, WatermarkResize
+from ._operations.pointcloud import Kdtree, Octree
 from ._operations.sys import Notify, SaveAs
 from ._operations.video import Clip, Pre, Sur
 from ._parser import parse, parse_operation
@@ -27,6 +29,7 @@ from ._stages import (
     NotifyOperation,
     Process,
     Style,
+    StyleJob,
     SyncJob,
     SyncProcess,
 )
@@ -42,6 +45,7 @@ __all__ = [
     "AsyncOperation",
     "Audio",
     "Clip",
+    "Diagnostic",
     "Doc",
     "DocWatermark",
     "Explanation",
@@ -50,9 +54,12 @@ __all__ = [
     "IfStatus404",
     "Image",
     "ImagePipeline",
+    "Kdtree",
     "Notify",
     "NotifyOperation",
+    "Octree",
     "Operation",
+    "PointCloud",
     "Pre",
     "Process",
     "ProcessError",
@@ -63,6 +70,7 @@ __all__ = [
     "SaveAsKeyWarning",
     "StageError",
     "Style",
+    "StyleJob",
     "Sur",
     "SyncJob",
     "SyncProcess",
@@ -71,6 +79,7 @@ __all__ = [
     "WatermarkImage",
     "WatermarkResize",
     "canonical",
+    "check",
     "explain",
     "parse",
     "parse_operation",

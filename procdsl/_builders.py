@@ -14,11 +14,11 @@ from typing import Callable
 from ._compat import ParamSpec
 from ._declare import MessageTask, ObjectTask, Operation
 from ._image_steps import ImageSteps
-from ._operations import audio, doc, hls, video
+from ._operations import audio, doc, hls, pointcloud, video
 from ._operations.image import Deblindwatermark, ImageOperation
 from ._stages import AsyncOperation, IfStatus404, ImagePipeline, NotifyOperation, SyncProcess, _pipeline
 
-__all__ = ["Audio", "Doc", "Hls", "Image", "Video"]
+__all__ = ["Audio", "Doc", "Hls", "Image", "PointCloud", "Video"]
 
 P = ParamSpec("P")
 
@@ -115,3 +115,9 @@ class Hls:
     m3u8 = staticmethod(sync_op(hls.M3u8))
     sign = staticmethod(sync_op(hls.Sign))
     ts = staticmethod(if_missing_op(hls.Ts))
+
+
+class PointCloud:
+    """Point-cloud processing: ``PointCloud.compress(method="octree", octree=Octree(...))``."""
+
+    compress = staticmethod(sync_op(pointcloud.Compress))

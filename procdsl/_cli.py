@@ -26,6 +26,7 @@ import traceback
 import warnings
 from typing import IO, Any, Callable, Dict, Iterator, Optional, Sequence, Tuple
 
+from ._diagnostics import Diagnostic, check, prepared_source, render
 from ._explain import canonical, explain, parse_leniently
 from ._parser import Context, parse
 from ._pycode import to_python
@@ -77,6 +78,16 @@ class _Out:
             source, caret = exc.caret().rsplit("\n", 1)
             self.err(f"  {source}\n  {paint('error', caret)}")
 
+    def diagnostic(self, where: str, source: str, diagnostic: Diagnostic) -> None:
+        """One ``check`` diagnostic, compiler style, coloured by severity."""
+        paint = self.styler(self.stderr)
+        first, *rest = render(source, diagnostic, where).split("\n")
+        kind = "error" if diagnostic.severity == "error" else "warn"
+        label = f"{diagnostic.severity}:"
+        self.err(first.replace(f" {label} ", f" {paint(kind, label)} ", 1))
+        for line in rest:
+            self.err(paint(kind, line) if line.strip().startswith(("^", "hint:")) else line)
+
     def note(self, text: str) -> None:
         self.err(self.styler(self.stderr)("warn", f"note: {text}"))
 
@@ -113,8 +124,9 @@ def _parser() -> argparse.ArgumentParser:
     p = command(
         "check",
         "validate process strings (exit 0 when all are valid)",
-        "Parse each STRING (or each non-empty line of standard input) strictly. Errors are printed "
-        "with a caret under the column; the exit status is 1 if any string is invalid.",
+        "Check each STRING (or each non-empty line of standard input) and report every problem at once, "
+        "compiler style: column, a caret, and a fix drawn from the catalogue (wire keys, procdsl's "
+        "parameter names, enum values, action names). The exit status is 1 if any string has an error.",
     )
     p.add_argument("strings", metavar="STRING", nargs="*", help="process strings; none or '-' reads standard input")
     p.add_argument(
@@ -269,9 +281,22 @@ def _load(text: str, strict: bool, out: _Out) -> Any:
     if strict:
         return _parse(text)
     value, error = parse_leniently(text)
+    if _invalid(value):
+        # A known operation OSS would refuse: name the first problem where it stands.
+        errors = [d for d in check(text, strict=False) if d.severity == "error"]
+        message, position = (errors[0].message, errors[0].position) if errors else ("OSS would refuse it", None)
+        raise ProcessError(message, source=prepared_source(text), position=position)
     if error is not None:
         out.note(f"strict parsing failed ({error}); parsed leniently: unknown parts are kept verbatim")
     return value
+
+
+def _invalid(value: Process) -> bool:
+    """True when lenient parsing kept a known operation verbatim because OSS would refuse it."""
+    from ._diagnostics import operations_of
+    from ._raw import RawOperation
+
+    return any(isinstance(op, RawOperation) and op.reason is not None for op in operations_of(value))
 
 
 def _parse(text: str, context: Optional[Context] = None) -> Process:
@@ -287,26 +312,30 @@ def _cmd_explain(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
         out.out(result.to_json())
     else:
         out.out(result.text(style=out.styler(out.stdout)))
-    return 0
+    # The string is described either way; its errors go to stderr and set the status.
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    source = prepared_source(args.string)
+    for diagnostic in errors:
+        out.diagnostic("<arg 1>", source, diagnostic)
+    return 1 if errors else 0
 
 
 def _cmd_check(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
     failures = 0
     paint = out.styler(out.stdout)
     for where, text in _inputs(args.strings, stdin):
-        try:
-            if args.lenient:
-                value, error = parse_leniently(text)
-            else:
-                value, error = _parse(text), None
-        except ProcessError as exc:
+        source = prepared_source(text)
+        diagnostics = check(text, strict=not args.lenient)
+        for diagnostic in diagnostics:
+            out.diagnostic(where, source, diagnostic)
+        if any(d.severity == "error" for d in diagnostics):
             failures += 1
-            out.error(where, exc)
             continue
-        for warning in explain(value).warnings:
-            out.note(f"{where}: {warning}")
-        if error is not None:
-            out.note(f"{where}: strict parsing failed ({error}); accepted leniently")
+        if args.lenient:
+            try:
+                _parse(text)
+            except ProcessError as exc:
+                out.note(f"{where}: strict parsing failed ({exc}); accepted leniently")
         if not args.quiet:
             out.out(f"{paint('ok', 'ok')}  {text}")
     return 1 if failures else 0

@@ -32,6 +32,7 @@ __all__ = [
     "Resolution",
     "b64decode",
     "b64encode",
+    "decoded_note",
     "shown",
 ]
 
@@ -75,6 +76,16 @@ def shown(value: object, limit: int = 80) -> str:
         return f"<an integer of about {int(value.bit_length() * 0.30103)} digits>"
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def decoded_note(codec: Codec[Any], value: str) -> str:
+    """``" (decodes to '…')"`` for a base64 wire value that decodes, so an error shows the text."""
+    if not codec.base64:
+        return ""
+    try:
+        return f" (decodes to {shown(b64decode(value))})"
+    except CodecError:
+        return ""
 
 
 class CodecError(Exception):
@@ -145,7 +156,7 @@ class Int(Codec[int]):
             raise CodecError(f"must be {self.describe()}")
         if not -INT_LIMIT < value < INT_LIMIT:  # what the parser reads back (18 digits)
             raise CodecError(f"must have at most 18 digits ({self.describe()})")
-        return value
+        return int.__index__(value)  # a plain int: an IntEnum member or int subclass writes its number
 
     def encode(self, value: int) -> str:
         return str(value)
@@ -251,9 +262,14 @@ class Choice(Codec[Any]):
         self._by_text = {str(v): v for v in self.values}
 
     def check(self, value: object) -> Any:
-        if isinstance(value, bool) or value not in self.values:
-            raise CodecError(f"must be {self.describe()}")
-        return value
+        """The allowed value itself (the ``Literal`` member): an equal ``Enum`` member or
+        ``str`` subclass is stored as the plain value it equals, so it writes that text;
+        ``1.0`` is not ``1`` (it would write ``1.0``)."""
+        if not isinstance(value, bool):
+            for member in self.values:
+                if value == member and isinstance(value, type(member)):
+                    return member
+        raise CodecError(f"must be {self.describe()}")
 
     def encode(self, value: Any) -> str:
         return str(value)
@@ -335,6 +351,7 @@ class B64Text(Codec[str]):
     def check(self, value: object) -> str:
         if not isinstance(value, str):
             raise CodecError(f"must be a string ({self.describe()})")
+        value = str.__str__(value)  # a plain str: a subclass's own __str__ never reaches the wire
         if not value:
             raise CodecError("must not be empty")
         try:
@@ -410,7 +427,7 @@ class HexColor(_Verbatim):
     def check(self, value: object) -> str:
         if not isinstance(value, str) or not self._pattern.fullmatch(value):
             raise CodecError(f"must be {self.describe()}, such as FF0000")
-        return value
+        return str.__str__(value)
 
     def describe(self) -> str:
         if self.hash_prefix:
@@ -437,6 +454,7 @@ class Resolution(_Verbatim):
             value = "x".join("" if side is None else str(side) for side in value)
         if not isinstance(value, str):
             raise CodecError(f"must be a 'WxH' string ({self.describe()})")
+        value = str.__str__(value)
         match = _RES.fullmatch(value)
         if match is None:
             raise CodecError(f"must be {self.describe()}")

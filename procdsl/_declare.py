@@ -43,7 +43,7 @@ from typing import (
     cast,
 )
 
-from ._codecs import Codec, CodecError, shown
+from ._codecs import Codec, CodecError, decoded_note, shown
 from ._compat import Literal, Self, dataclass_transform
 from ._grammar import is_key, split_key
 from ._values import frozen
@@ -692,6 +692,7 @@ class Operation(metaclass=OperationMeta):
         bare = cls._bare
         keyed = bool(by_key) or not bare
         values: Dict[str, Any] = {}
+        written: Dict[str, int] = {}  # parameter name -> position of its token
         extra: List[Tuple[str, str]] = []
         for token in tokens:
             key, _, value = token[0].partition("_")
@@ -723,15 +724,25 @@ class Operation(metaclass=OperationMeta):
                 decoded = p.codec.decode(value)
             except CodecError as exc:
                 raise ProcessValueError(
-                    f"{cls.wire_name()}: {p.label} {exc}; got {shown(value)}",
+                    f"{cls.wire_name()}: {p.label} {exc}; got {shown(value)}{decoded_note(p.codec, value)}",
                     param=p.label,
                     value=value,
                     allowed=p.codec.describe(),
                     source=source,
                     position=value_pos,
                 ) from None
-            values.pop(p.name, None)  # a repeated key: the last one wins, at its position
+            if p.name in written and strict:
+                # No page says which of two values OSS uses, so strict parsing refuses a repeat.
+                first = written[p.name]
+                raise ProcessSyntaxError(
+                    f"{cls.wire_name()}: {p.label} is given twice, at columns {first + 1} and "
+                    f"{token.position + 1}; keep one",
+                    source=source,
+                    position=token.position,
+                )
+            values.pop(p.name, None)  # lenient: a repeated key, the last one wins (the string keeps both)
             values[p.name] = decoded
+            written[p.name] = token.position
         return values, tuple(extra)
 
 
@@ -770,8 +781,9 @@ class MessageTask(Operation):
     result_via_notify: ClassVar[bool] = True
 
 
-# What the tokenizer can produce for a value: no separators, '%', '@' or white space.
-_EXTRA_VALUE = re.compile(r"[^,/|%@\s]+")
+# What the tokenizer can produce for a value: no separators, '%', '@' or white space; it may be
+# empty (``k_`` kept by lenient parsing).
+_EXTRA_VALUE = re.compile(r"[^,/|%@\s]*")
 
 
 def _check_extra(cls: Type[Operation], extra: Any) -> Tuple[Tuple[str, str], ...]:

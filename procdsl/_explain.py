@@ -18,9 +18,10 @@ from __future__ import annotations
 import functools
 import json
 import warnings
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Type, Union
 
-from ._declare import Operation
+from ._declare import Operation, lookup
+from ._diagnostics import Diagnostic, check, context_warnings
 from ._operations.sys import Notify, SaveAs
 from ._parser import parse
 from ._raw import RawOperation
@@ -91,6 +92,8 @@ class OperationExplanation:
     params: Tuple[ParamExplanation, ...]
     #: False for an operation procdsl does not know (kept verbatim by lenient parsing).
     known: bool = True
+    #: Why a known operation was kept verbatim: OSS would refuse one of its values.
+    problem: Optional[str] = None
 
 
 @frozen
@@ -121,10 +124,14 @@ class Explanation:
     lenient: bool = False
     #: The strict-parse error that made ``lenient`` true.
     strict_error: Optional[str] = None
+    #: Every problem ``check`` finds in the string (errors OSS would refuse, warnings), with columns.
+    diagnostics: Tuple[Diagnostic, ...] = ()
 
     def as_dict(self) -> Dict[str, Any]:
         """A JSON-able dict (``procdsl explain --json``)."""
-        return as_dict(self)  # type: ignore[no-any-return]
+        data: Dict[str, Any] = as_dict(self)
+        data["diagnostics"] = [d.as_dict() for d in self.diagnostics]
+        return data
 
     def to_json(self, *, indent: Optional[int] = 2) -> str:
         return json.dumps(self.as_dict(), indent=indent, ensure_ascii=False, default=_json_default)
@@ -148,6 +155,7 @@ class Explanation:
         if self.warnings:
             lines.append("")
             lines.extend(paint("warn", f"warning: {w}") for w in self.warnings)
+
         return "\n".join(lines)
 
 
@@ -165,7 +173,7 @@ def _op_lines_flat(op: OperationExplanation, paint: Callable[[str, str], str]) -
     if op.doc_url:
         lines.append(f"    docs: {op.doc_url}")
     if not op.known:
-        lines.append("    unknown to procdsl: kept verbatim")
+        lines.append("    kept verbatim" if op.problem is not None else "    unknown to procdsl: kept verbatim")
     width = max((len(_param_label(p)) for p in op.params), default=0)
     for p in op.params:
         label = _param_label(p).ljust(width)
@@ -301,15 +309,18 @@ def _explain_op(op: AnyOperation) -> OperationExplanation:
         for token in op.params:
             key, sep, value = token.partition("_")
             params.append(_unknown_param(key, value) if sep else _unknown_param(None, token))
+        params.extend(_unknown_param(None, "/" + section.to_wire(with_family=False)) for section in op.sections)
+        known = lookup(op.family, op.action)
         return OperationExplanation(
             name=op.wire_name(),
             family=op.family,
             action=op.action,
-            processing=None,
-            summary="",
-            doc_url="",
+            processing=None if known is None else known.processing,
+            summary="" if op.reason is None else f"kept verbatim because OSS would refuse it: {op.reason}",
+            doc_url="" if known is None else known.doc_url,
             params=tuple(params),
             known=False,
+            problem=op.reason,
         )
     cls = type(op)
     return OperationExplanation(
@@ -421,11 +432,16 @@ def _notify_operation_stages(value: NotifyOperation) -> _Found:
 
 @_stages.register(AsyncJob)
 def _async_job_stages(value: AsyncJob) -> _Found:
-    main = StageExplanation(
-        "asynchronous operation", value.op.to_wire(), "Runs as a background task.", (_explain_op(value.op),)
-    )
     warn: List[str] = []
-    _key_warning(value.op, value.save, warn)
+    if isinstance(value.op, Style):
+        # A style run asynchronously (styles page: https://help.aliyun.com/en/oss/user-guide/styles).
+        described = f"The style {value.op.name!r} stored on the bucket, run as a background task."
+        main = StageExplanation("style", value.op.to_wire(), described, ())
+    else:
+        main = StageExplanation(
+            "asynchronous operation", value.op.to_wire(), "Runs as a background task.", (_explain_op(value.op),)
+        )
+        _key_warning(value.op, value.save, warn)
     return (
         (main, _sys_stage(value.save, value.notification)),
         warn,
@@ -445,7 +461,9 @@ def _unknown_warnings(stages: Tuple[StageExplanation, ...]) -> List[str]:
     out = []
     for stage in stages:
         for op in stage.operations:
-            if not op.known:
+            if op.problem is not None:
+                out.append(f"{op.name} is kept verbatim: OSS would refuse it ({op.problem})")
+            elif not op.known:
                 out.append(f"{op.name} is unknown to procdsl: it is kept verbatim and not checked")
             for p in op.params:
                 if op.known and not p.known:
@@ -481,6 +499,7 @@ def explain(value: Union[str, Process], *, strict: bool = True) -> Explanation:
     leniently and the explanation says so (``lenient``, ``strict_error``).
     """
     strict_error: Optional[ProcessError] = None
+    diagnostics: Tuple[Diagnostic, ...] = ()
     if isinstance(value, str):
         source = value
         if strict:
@@ -488,12 +507,17 @@ def explain(value: Union[str, Process], *, strict: bool = True) -> Explanation:
                 warnings.simplefilter("ignore", SaveAsKeyWarning)
                 parsed = parse(value)
         else:
-            parsed, strict_error = parse_leniently(value)
+            diagnostics = tuple(check(value, strict=False))
+            try:
+                parsed, strict_error = parse_leniently(value)
+            except ProcessError as exc:
+                return _unreadable(value, exc, diagnostics)
     else:
         parsed = value
         source = value.to_wire()
     stages, warn, header, sending = _stages(parsed)
     warn.extend(_unknown_warnings(stages))
+    warn.extend(context_warnings(parsed))
     return Explanation(
         source=source,
         canonical=canonical(parsed).to_wire(),
@@ -504,6 +528,74 @@ def explain(value: Union[str, Process], *, strict: bool = True) -> Explanation:
         warnings=tuple(warn),
         lenient=strict_error is not None,
         strict_error=None if strict_error is None else str(strict_error),
+        diagnostics=diagnostics,
+    )
+
+
+def _unreadable(source: str, error: ProcessError, diagnostics: Tuple[Diagnostic, ...]) -> Explanation:
+    """What can be said of a string that does not parse even leniently: its parts, and its problems.
+
+    The part before the first ``|`` is explained when it reads by itself; each later stage
+    is shown as written, segment by segment.
+    """
+    return Explanation(
+        source=source,
+        canonical=source,
+        kind="invalid",
+        header="",
+        sending="not valid: OSS would refuse it (see the errors)",
+        stages=_parts(source),
+        warnings=(),
+        lenient=True,
+        strict_error=str(error),
+        diagnostics=diagnostics or (Diagnostic("error", error.message, error.position),),
+    )
+
+
+def _parts(source: str) -> Tuple[StageExplanation, ...]:
+    from ._grammar import tokenize
+
+    head, _, tail = source.partition("|")
+    stages: List[StageExplanation] = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SaveAsKeyWarning)
+            stages.extend(_stages(parse(head, strict=False))[0])
+    except ProcessError:
+        tail = source
+    if tail:
+        try:
+            parsed = tokenize(tail, skip_empty=True)
+        except ProcessError:
+            return tuple(stages)
+        for stage in parsed:
+            family = "sys" if stage.family is None else stage.family.text
+            ops = tuple(
+                _as_written(family, segment.name.text, [t.text for t in segment.params]) for segment in stage.segments
+            )
+            wire = tail[stage.position :].split("|", 1)[0]
+            stages.append(StageExplanation(family, wire, "Not valid as written: see the errors.", ops))
+    return tuple(stages)
+
+
+def _as_written(family: str, action: str, tokens: List[str]) -> OperationExplanation:
+    """An operation shown token by token, without judging it (the errors say what is wrong)."""
+    params = []
+    for token in tokens:
+        key, sep, value = token.partition("_")
+        params.append(_unknown_param(key, value) if sep else _unknown_param(None, token))
+    sys_classes: Dict[str, Type[Operation]] = {"saveas": SaveAs, "notify": Notify}
+    known = sys_classes.get(action) if family == "sys" else lookup(family, action)
+    return OperationExplanation(
+        name=f"{family}/{action}",
+        family=family,
+        action=action,
+        processing=None,
+        summary="",
+        doc_url="" if known is None else known.doc_url,
+        params=tuple(params),
+        known=False,
+        problem="not valid as written",
     )
 
 

@@ -3,14 +3,16 @@
 Strict by default: an unknown action or parameter is an error pointing at its
 column. ``strict=False`` keeps unknown actions as ``RawOperation`` and unknown
 parameters in ``Operation.extra``, so strings that use newer OSS features still
-parse and write back unchanged. Base64 may be padded or not; the written order
-of parameters is kept; a repeated parameter keeps its last value.
+parse. Whatever is accepted writes back byte for byte (``str(parse(s)) == s``);
+``canonical()`` gives the normal spelling. A repeated parameter is a strict error;
+leniently the last one is its meaning.
 """
 
 from __future__ import annotations
 
-from typing import List, Literal, Optional, Sequence, Tuple, Union, cast
+from typing import Dict, List, Literal, Optional, Sequence, Tuple, TypeVar, Union, cast
 
+from . import _stages
 from ._declare import MessageTask, ObjectTask, is_family, known_families, lookup
 from ._grammar import Segment, Stage, Token, tokenize
 from ._operations.sys import Notify, SaveAs
@@ -25,15 +27,20 @@ from ._stages import (
     NotifyOperation,
     Process,
     Style,
+    StyleJob,
     SyncJob,
     SyncProcess,
     async_job,
 )
 from .errors import ProcessError, ProcessSyntaxError, StageError
 
-__all__ = ["parse", "parse_operation"]
+__all__ = ["MAX_LENGTH", "parse", "parse_operation", "prepare", "read"]
 
 Context = Literal["sync", "async"]
+#: The longest string procdsl reads (its own documented limit: docs/errors.md). OSS refuses an
+#: over-long x-oss-process with error 0017-00000288 but publishes no number; every documented
+#: string is far shorter. Refusing longer input first keeps every later step linear and bounded.
+MAX_LENGTH = 65536
 _PREFIXES = (("x-oss-process=", "sync"), ("x-oss-async-process=", "async"))
 
 
@@ -47,8 +54,42 @@ def parse(text: str, *, strict: bool = True, context: Optional[Context] = None) 
     (``https://bucket.oss-….aliyuncs.com/key?x-oss-process=…``, signed or not)
     gives its ``x-oss-process`` value.
     """
+    key = (text, strict, context)
+    if type(text) is str:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            return cached
+    warned = _stages.key_warnings
+    value = read(text, strict=strict, context=context)
+    if len(text) <= _CACHE_TEXT and _stages.key_warnings == warned:  # a hit must warn like a miss
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()  # simple and safe under threads; the next reads fill it again
+        _CACHE[key] = value
+    return value
+
+
+def read(text: str, *, strict: bool = True, context: Optional[Context] = None) -> Process:
+    """``parse`` without its cache: read ``text`` afresh."""
+    decoded, context = prepare(text, context)
+    return _parse_decoded(decoded, strict, context)
+
+
+# Values are immutable, so a string read again (a stored job, a template) can return the
+# value read before. Bounded (emptied when full); only short strings.
+_CACHE: Dict[Tuple[str, bool, Optional[Context]], Process] = {}
+_CACHE_SIZE = 512
+_CACHE_TEXT = 4096
+
+
+def prepare(text: str, context: Optional[Context] = None) -> Tuple[str, Optional[Context]]:
+    """The process text itself and its context: a URL, a request-body prefix and percent-encoding
+    removed; the length limit checked first, so that everything after runs in linear time."""
     if not isinstance(text, str):
         raise ProcessSyntaxError(f"a process string must be str, not {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ProcessSyntaxError(
+            f"a process string is at most {MAX_LENGTH} characters; got {len(text)}", position=MAX_LENGTH
+        )
     if text.startswith(("https://", "http://")):
         text = _from_url(text)
         if context is None and not text.startswith("x-oss-"):
@@ -61,7 +102,7 @@ def parse(text: str, *, strict: bool = True, context: Optional[Context] = None) 
             break
     if "%" in text:
         text = _percent_decoded(text)
-    return _parse_decoded(text, strict, context)
+    return text, context
 
 
 def _from_url(url: str) -> str:
@@ -111,6 +152,17 @@ def _parse_decoded(text: str, strict: bool, context: Optional[Context]) -> Proce
         save, notify = _sys(rest[0], text, strict)
         result = _combine(main, save, notify, context, text, rest[0].position)
     _check_context(result, context, text)
+    return _as_written(result, text)
+
+
+_P = TypeVar("_P", bound=Process)
+
+
+def _as_written(result: _P, text: str) -> _P:
+    """``result``, writing back exactly ``text`` (lossless: padding, ``+/``, zero-padded numbers,
+    duplicates, unknown parts and ``|notify`` stay as written). Equality compares meaning;
+    ``canonical()`` rebuilds the value and so writes the normal spelling."""
+    object.__setattr__(result, "_wire", text)
     return result
 
 
@@ -121,6 +173,9 @@ def _conditional(text: str, strict: bool, context: Optional[Context]) -> IfStatu
     """``if_status_eq_404{<sync process>}`` (https://help.aliyun.com/zh/oss/live-transcoding)."""
     if not text.endswith("}"):
         raise _fail("if_status_eq_404{ is not closed with '}'", text, len(text))
+    if text.startswith(_IF_404, len(_IF_404)):
+        # It holds one synchronous process, so it cannot nest: refused here, before any recursion.
+        raise StageError("if_status_eq_404{…} cannot be nested", source=text, position=len(_IF_404))
     try:
         inner = _parse_decoded(text[len(_IF_404) : -1], strict, context)
     except ProcessError as exc:
@@ -132,7 +187,7 @@ def _conditional(text: str, strict: bool, context: Optional[Context]) -> IfStatu
             source=text,
             position=len(_IF_404),
         )
-    return IfStatus404(inner)
+    return _as_written(IfStatus404(inner), text)
 
 
 def parse_operation(text: str, *, strict: bool = True) -> AnyOperation:
@@ -169,14 +224,26 @@ def _ops(family: Token, segments: Sequence[Segment], source: str, strict: bool) 
         if cls is None:
             if strict:
                 raise _fail(f"unknown operation {family.text}/{name}", source, segment.name.position)
-            ops.append(RawOperation(family.text, name, tuple(t.text for t in segment.params)))
+            ops.append(_raw(family.text, segment, None))
             continue
         subs = []
         while cls.subsections and i < len(segments) and segments[i].name.text in cls.subsections:
             subs.append(segments[i])
             i += 1
-        ops.append(cls.from_segments(segment.params, subs, strict=strict, source=source))
+        try:
+            ops.append(cls.from_segments(segment.params, subs, strict=strict, source=source))
+        except ProcessError as exc:
+            if strict:
+                raise
+            # Lenient parsing never gives up on a known operation: it is kept verbatim, with the reason.
+            sections = tuple(_raw(family.text, sub, None) for sub in subs)
+            ops.append(_raw(family.text, segment, exc.message, sections))
     return ops
+
+
+def _raw(family: str, segment: Segment, reason: Optional[str], sections: Tuple[RawOperation, ...] = ()) -> RawOperation:
+    params = tuple(t.text for t in segment.params)
+    return RawOperation(family, segment.name.text, params, reason=reason, sections=sections)
 
 
 def _main(
@@ -246,8 +313,15 @@ def _combine(
             return AsyncJob(main.op, save, notify)
         if isinstance(main, NotifyOperation):
             return async_job(main.op, save, notify)  # checked at run time (a save-as is refused)
+        if isinstance(main, Style):
+            # style/<name>|sys/saveas runs under either header; /notify makes it asynchronous
+            # (styles page: https://help.aliyun.com/en/oss/user-guide/styles).
+            if notify is not None or context == "async":
+                return async_job(main, save, notify)
+            assert save is not None
+            return StyleJob(main, save)
         raw = _lone_raw(main)
-        if raw is not None and (notify is not None or context == "async"):
+        if raw is not None and (notify is not None or context == "async" or _known_async(raw)):
             return async_job(raw, save, notify)
         if notify is not None:
             raise StageError("notify is only for asynchronous processing (x-oss-async-process)")
@@ -256,6 +330,12 @@ def _combine(
     except StageError as exc:
         exc.source, exc.position = source, position
         raise
+
+
+def _known_async(raw: RawOperation) -> bool:
+    """True for a known asynchronous operation kept verbatim because a value was invalid."""
+    cls = lookup(raw.family, raw.action)
+    return cls is not None and cls.processing == "async"
 
 
 def _lone_raw(main: Union[ImagePipeline, Style, SyncProcess]) -> Optional[RawOperation]:

@@ -172,6 +172,13 @@ class _Code:
 
     @fluent_stage.register(AsyncJob)
     def _(self, value: AsyncJob) -> List[str]:
+        if isinstance(value.op, Style):  # Style(...).save_as(...).notify(...) or .asynchronous()
+            assert value.save is not None
+            parts = [*self.stage(value.op), self.save(value.save)]
+            if value.notification is None:
+                return [*parts, ".asynchronous()"]
+            topic = value.notification.topic
+            return [*parts, ".notify()" if topic is None else f".notify({_str(topic)})"]
         if value.save is None:
             parts = [self.lone(value.op, "notify", "NotifyOperation")]
         else:
@@ -224,7 +231,8 @@ class _Code:
     def _(self, value: AsyncJob) -> str:
         save = "None" if value.save is None else self.op(value.save)
         notify = "" if value.notification is None else f", {self.op(value.notification)}"
-        return f"{self.op(value.op)}, {save}{notify}"
+        op = self.plain(value.op) if isinstance(value.op, Style) else self.op(value.op)
+        return f"{op}, {save}{notify}"
 
     def op_tuple(self, ops: Tuple[AnyOperation, ...]) -> str:
         return f"({''.join(self.op(op) + ', ' for op in ops).rstrip()})"

@@ -4,6 +4,8 @@
 
     Image.resize(...).rotate(90)          ImagePipeline    sync, GET-able
     Style("name")                         Style            sync, GET-able
+      .save_as(bucket, key)               StyleJob         a SyncJob (POST ?x-oss-process) ...
+      .save_as(...).notify(topic)         AsyncJob         ... or, async, POST ?x-oss-async-process
     Video.snapshot(...), Doc.preview()    SyncProcess      sync, GET-able (non-image)
       .save_as(bucket, key)               SyncJob          POST ?x-oss-process
     Video.convert(...), Doc.convert(...)  AsyncOperation   needs save-as before sending
@@ -43,6 +45,7 @@ __all__ = [
     "NotifyOperation",
     "Process",
     "Style",
+    "StyleJob",
     "SyncJob",
     "SyncProcess",
 ]
@@ -86,9 +89,15 @@ def _is_sync(op: AnyOperation) -> bool:
     return isinstance(op, RawOperation) or op.processing == "sync"
 
 
-def _warn_key(op: AnyOperation, save: SaveAs) -> None:
+#: How many SaveAsKeyWarnings were given; ``parse`` caches only values whose building gave none.
+key_warnings = 0
+
+
+def _warn_key(op: Union[AnyOperation, Style], save: SaveAs) -> None:
+    global key_warnings
     message = op.save_key_warning(save.key)
     if message is not None:
+        key_warnings += 1
         warnings.warn(message, SaveAsKeyWarning, stacklevel=4)
 
 
@@ -125,7 +134,7 @@ class _SavesSync(_Stage):
     def save_as(self, *, key: str, bucket: Optional[str] = None) -> SyncJob: ...
     def save_as(self, *args: Optional[str], bucket: Optional[str] = None, key: Optional[str] = None) -> SyncJob:
         """Save the result as an object (ProcessObject): ``save_as(key)`` or ``save_as(bucket, key)``."""
-        assert isinstance(self, (ImagePipeline, Style, SyncProcess))
+        assert isinstance(self, (ImagePipeline, SyncProcess))
         return SyncJob(self, _save(args, bucket, key))
 
 
@@ -173,29 +182,64 @@ def _pipeline(steps: Tuple[ImageStep, ...]) -> ImagePipeline:
     return pipeline
 
 
-_STYLE_NAME = re.compile(r"[0-9A-Za-z_.\-]{1,63}")
+# 1-63 of 0-9A-Za-z_.- (https://alibabacloud.com/help/doc-detail/44687.html); built-in styles are
+# written style/::<name> (UNCERTAIN: the issue's styles-page citation; not found with the search tool).
+_STYLE_NAME = re.compile(r"(::)?[0-9A-Za-z_.\-]{1,63}")
 
 
 @frozen
-class Style(_SavesSync):
-    """A stored style, ``style/<name>`` (1–63 of ``0-9A-Za-z_.-``)."""
+class Style(_Stage):
+    """A stored style, ``style/<name>`` (1–63 of ``0-9A-Za-z_.-``; ``::<name>`` for a built-in one).
+
+    A style runs synchronously (a GET URL), or is saved: ``save_as`` gives a ``StyleJob``,
+    sent with ``x-oss-process`` as it is, or asynchronously once ``.notify(topic)`` or
+    ``.asynchronous()`` makes it an ``AsyncJob``: the styles page documents
+    ``x-oss-async-process=style/StyleName|sys/saveas,b_…,o_…`` (https://help.aliyun.com/en/oss/user-guide/styles).
+    """
 
     __slots__ = ("name",)
     name: str
+    #: As an ``AsyncJob``'s task a style reads like an operation: ``style/<name>``.
+    family: ClassVar[str] = "style"
+    processing: ClassVar[str] = "sync"
+    result_via_notify: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         from .errors import ProcessValueError
 
         if not isinstance(self.name, str) or not _STYLE_NAME.fullmatch(self.name):
             raise ProcessValueError(
-                f"style name must be 1-63 of 0-9, A-Z, a-z, '_', '.', '-'; got {self.name!r}",
+                f"style name must be 1-63 of 0-9, A-Z, a-z, '_', '.', '-' (or ::<name>); got {self.name!r}",
                 param="name",
                 value=self.name,
-                allowed="1-63 characters of 0-9A-Za-z_.-",
+                allowed="1-63 characters of 0-9A-Za-z_.-, optionally after ::",
             )
+        object.__setattr__(self, "name", str.__str__(self.name))
 
-    def to_wire(self) -> str:
-        return f"style/{self.name}"
+    @overload
+    def save_as(self, key: str, /) -> StyleJob: ...
+    @overload
+    def save_as(self, bucket: Optional[str], key: str, /) -> StyleJob: ...
+    @overload
+    def save_as(self, *, key: str, bucket: Optional[str] = None) -> StyleJob: ...
+    def save_as(self, *args: Optional[str], bucket: Optional[str] = None, key: Optional[str] = None) -> StyleJob:
+        """Save the styled result: a ``StyleJob`` (sync as is; ``.notify()``/``.asynchronous()`` for async)."""
+        return StyleJob(self, _save(args, bucket, key))
+
+    @property
+    def action(self) -> str:
+        """The style's name, in the place of an operation's action."""
+        return self.name
+
+    def wire_name(self) -> str:
+        return self.to_wire()
+
+    def to_wire(self, *, with_family: bool = True) -> str:
+        return f"style/{self.name}" if with_family else self.name
+
+    def save_key_warning(self, key: str) -> Optional[str]:
+        """None: what a style writes is decided on the server."""
+        return None
 
 
 @frozen
@@ -268,6 +312,14 @@ class SyncJob(_Stage):
     source: Union[ImagePipeline, Style, SyncProcess]
     save: SaveAs
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> SyncJob:
+        # A saved style is always a StyleJob (it can also run asynchronously), however it is built.
+        source = args[0] if args else kwargs.get("source")
+        if cls is SyncJob and isinstance(source, Style):
+            cls = StyleJob
+        job: SyncJob = object.__new__(cls)
+        return job
+
     def __post_init__(self) -> None:
         if not isinstance(self.source, (ImagePipeline, Style, SyncProcess)):
             raise StageError("only a synchronous process can be saved with x-oss-process")
@@ -276,6 +328,31 @@ class SyncJob(_Stage):
 
     def to_wire(self) -> str:
         return f"{self.source}|{self.save.to_wire()}"
+
+
+@frozen
+class StyleJob(SyncJob):
+    """A style saved as an object: a ``SyncJob`` that can also run asynchronously.
+
+    ``style/<name>|sys/saveas,…`` is valid under both headers (styles page,
+    https://help.aliyun.com/en/oss/user-guide/styles); ``asynchronous()`` and ``notify()``
+    give the ``AsyncJob`` that ``Client.submit`` sends with ``x-oss-async-process``.
+    """
+
+    __slots__ = ()
+    source: Style
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.source, Style):
+            raise StageError("a StyleJob saves a Style")
+
+    def asynchronous(self) -> AsyncJob:
+        """The same job for ``x-oss-async-process`` (no notification)."""
+        return AsyncJob(self.source, self.save)
+
+    def notify(self, topic: Optional[str] = None) -> AsyncJob:
+        """The same job, asynchronous, sending the task result to SMQ topic ``topic``."""
+        return AsyncJob(self.source, self.save, Notify(topic=topic))
 
 
 @frozen
@@ -327,19 +404,20 @@ class AsyncJob(_Stage):
     """A complete ``x-oss-async-process`` job (AsyncProcessObject)."""
 
     __slots__ = ("notification", "op", "save")
-    op: Union[ObjectTask, MessageTask, RawOperation]
+    #: A ``Style`` runs asynchronously too (styles page, https://help.aliyun.com/en/oss/user-guide/styles).
+    op: Union[ObjectTask, MessageTask, RawOperation, Style]
     save: Optional[SaveAs]
     notification: Optional[Notify]
 
     @overload
     def __init__(
-        self, op: Union[ObjectTask, RawOperation], save: SaveAs, notification: Optional[Notify] = None
+        self, op: Union[ObjectTask, RawOperation, Style], save: SaveAs, notification: Optional[Notify] = None
     ) -> None: ...
     @overload
     def __init__(self, op: Union[MessageTask, RawOperation], save: None, notification: Notify) -> None: ...
     def __init__(
         self,
-        op: Union[ObjectTask, MessageTask, RawOperation],
+        op: Union[ObjectTask, MessageTask, RawOperation, Style],
         save: Optional[SaveAs],
         notification: Optional[Notify] = None,
     ) -> None:
@@ -350,12 +428,13 @@ class AsyncJob(_Stage):
         self.__post_init__()
 
     def __post_init__(self) -> None:
-        if not isinstance(self.op, (ObjectTask, MessageTask, RawOperation)):
-            raise StageError(f"{self.op.wire_name()} is not an asynchronous task; use x-oss-process (a SyncJob)")
+        if not isinstance(self.op, (ObjectTask, MessageTask, RawOperation, Style)):
+            name = self.op.wire_name() if isinstance(self.op, Operation) else repr(self.op)
+            raise StageError(f"{name} is not an asynchronous task; use x-oss-process (a SyncJob)")
         if self.save is None:
             if self.notification is None:
                 raise StageError("an asynchronous job needs a save-as or a notify stage")
-            if isinstance(self.op, ObjectTask):
+            if isinstance(self.op, (ObjectTask, Style)):
                 raise StageError(f"{self.op.wire_name()} writes objects: it needs a save-as")
         else:
             if isinstance(self.op, MessageTask):
@@ -380,7 +459,9 @@ class AsyncJob(_Stage):
         return f"{self.op.to_wire()}|sys/" + "/".join(sys_actions)
 
 
-def async_job(op: AnyOperation, save: Optional[SaveAs], notification: Optional[Notify] = None) -> AsyncJob:
+def async_job(
+    op: Union[AnyOperation, Style], save: Optional[SaveAs], notification: Optional[Notify] = None
+) -> AsyncJob:
     """An ``AsyncJob`` from parts whose fit is checked at run time (parsed values), not by the types."""
     job: AsyncJob = cast(Any, AsyncJob)(op, save, notification)
     return job

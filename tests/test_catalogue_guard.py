@@ -287,12 +287,12 @@ def test_no_two_public_names_collide() -> None:
 
 def test_the_catalogue_is_what_the_modules_declare() -> None:
     # Independent of the registry: every class that names its own action in a family module.
-    from procdsl._operations import audio, doc, hls, image, video
+    from procdsl._operations import audio, doc, hls, image, pointcloud, video
     from procdsl._operations import sys as sys_ops
 
     declared = {
         (cls.family, cls.action)
-        for module in (audio, doc, hls, image, sys_ops, video)
+        for module in (audio, doc, hls, image, pointcloud, sys_ops, video)
         for cls in vars(module).values()
         if isinstance(cls, type) and issubclass(cls, Operation) and "action" in vars(cls) and cls.family
     }

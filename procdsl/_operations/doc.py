@@ -14,8 +14,9 @@ from typing import ClassVar, Literal, Optional
 
 from .._codecs import B64Text, Choice, Flag, HexColor, Int
 from .._declare import ObjectTask, Operation, Section, param, section
+from ..errors import ProcessValueError
 
-__all__ = ["Convert", "DocSource", "DocTarget", "Edit", "Preview", "Snapshot", "Watermark"]
+__all__ = ["Convert", "DocSource", "DocTarget", "Edit", "Preview", "Snapshot", "SnapshotSource", "Watermark"]
 
 DocTarget = Literal["pdf", "png", "jpg", "txt"]
 DocSource = Literal[
@@ -28,6 +29,13 @@ DocSource = Literal[
     # PDF
     "pdf",
 ]  # fmt: skip
+
+# Word and PowerPoint sources: the only ones TXT output accepts (document-conversion page).
+_TEXT_SOURCES = frozenset(("doc", "docx", "wps", "wpss", "docm", "dotm", "dot", "dotx", "html")) | frozenset(
+    ("pptx", "ppt", "pot", "potx", "pps", "ppsx", "dps", "dpt", "pptm", "potm", "ppsm", "dpss")
+)
+# The seven inputs of https://www.alibabacloud.com/help/pt-br/oss/user-guide/document-snapshot.
+SnapshotSource = Literal["pdf", "xlsx", "xls", "docx", "doc", "pptx", "ppt"]
 
 _PAGES = r"[1-9][0-9]*(-[1-9][0-9]*)?(,[1-9][0-9]*(-[1-9][0-9]*)?)*"
 
@@ -63,6 +71,17 @@ class Convert(ObjectTask):
         server_default="all pages",
     )
 
+    def _validate(self) -> None:
+        # "txt ... only Word and PowerPoint sources": https://help.aliyun.com/zh/oss/user-guide/document-conversion
+        if self.to == "txt" and self.src is not None and self.src not in _TEXT_SOURCES:
+            raise ProcessValueError(
+                f"doc/convert: target txt converts only Word and PowerPoint documents, not source {self.src}",
+                param="to (target)",
+                value=self.to,
+                allowed="pdf, png or jpg for this source",
+            )
+        super()._validate()
+
     def save_key_warning(self, key: str) -> Optional[str]:
         if self.to in ("png", "jpg") and "{index}" not in key:
             return (
@@ -92,10 +111,17 @@ class Snapshot(Operation):
         doc="Image type.",
         note="jpg is documented; png UNCERTAIN (accepted); optional (not stated as required).",
     )
-    src: Optional[DocSource] = param(
-        "source", Choice(DocSource), default=None, doc="Source type, for objects whose name has no extension."
+    src: Optional[SnapshotSource] = param(
+        "source",
+        Choice(SnapshotSource),
+        default=None,
+        doc="Source type, for objects whose name has no extension.",
+        note="pdf, xlsx, xls, docx, doc, pptx, ppt: https://www.alibabacloud.com/help/pt-br/oss/user-guide/document-snapshot",
     )
-    page: Optional[int] = param("page", Int(1, None), default=None, doc="1-based page number.", server_default="1")
+    # "默认首页从1开始,最大2000" (document-snapshot page, zh).
+    page: Optional[int] = param(
+        "page", Int(1, 2000), default=None, doc="1-based page number, at most 2000.", server_default="1"
+    )
 
 
 class Watermark(Section):

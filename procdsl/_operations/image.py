@@ -18,8 +18,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar, Dict, List, Literal, Optional, Tuple, Type, Union
 
 from .._codecs import B64Text, Choice, Codec, CodecError, Flag, HexColor, Int, b64decode, b64encode, shown
-from .._declare import MessageTask, Operation, Rule, at_least_one, param, requires
+from .._declare import MessageTask, Operation, Rule, at_least_one, param
 from .._grammar import tokenize
+from .._inert import Inert, unless
 from .._values import frozen
 from ..errors import ProcessError, ProcessValueError
 
@@ -33,6 +34,9 @@ __all__ = [
     "AverageHue",
     "B64Choice",
     "Blindwatermark",
+    "Bodies",
+    "Cars",
+    "Codes",
     "Blur",
     "BlurRegion",
     "Bright",
@@ -40,6 +44,7 @@ __all__ = [
     "Contrast",
     "Crop",
     "Deblindwatermark",
+    "Faces",
     "Font",
     "Format",
     "Gravity",
@@ -47,11 +52,13 @@ __all__ = [
     "IndexCrop",
     "Info",
     "Interlace",
+    "Labels",
     "Quality",
     "Resize",
     "ResizeMode",
     "Rotate",
     "RoundedCorners",
+    "Score",
     "Sharpen",
     "Strength",
     "Watermark",
@@ -86,7 +93,8 @@ Font = Literal[
     "droidsansfallback",
 ]
 Strength = Literal["low", "medium", "high"]
-BlurRegion = Literal["face"]
+# face: the largest face; faces: every detected face (https://help.aliyun.com/en/oss/user-guide/blur).
+BlurRegion = Literal["face", "faces"]
 WatermarkOrder = Literal[0, 1]
 Align = Literal[0, 1, 2]
 
@@ -139,10 +147,9 @@ class Resize(ImageOperation):
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "resize"
     doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/resize-images-4"
-    rules: ClassVar[Tuple[Rule, ...]] = (
-        at_least_one("width", "height", "longer", "shorter", "percent"),
-        requires("color", "mode", "pad"),
-    )
+    rules: ClassVar[Tuple[Rule, ...]] = (at_least_one("width", "height", "longer", "shorter", "percent"),)
+    # "color ... only takes effect when m is pad" (resize page): accepted, flagged by explain/check.
+    inert: ClassVar[Tuple[Inert, ...]] = (unless("color", "mode", "pad", when="m is pad"),)
 
     mode: Optional[ResizeMode] = param(
         "m", Choice(ResizeMode), default=None, server_default="lfit", doc="How the box is filled."
@@ -172,7 +179,6 @@ class WatermarkResize(Resize):
 
     rules: ClassVar[Tuple[Rule, ...]] = (
         at_least_one("width", "height", "longer", "shorter", "percent", "main_percent"),
-        requires("color", "mode", "pad"),
     )
 
     main_percent: Optional[int] = param(
@@ -268,20 +274,27 @@ class Rotate(ImageOperation):
 
 
 class Blur(ImageOperation):
-    """Gaussian blur; ``r`` and ``s`` in [1, 50], both given in every documented use.
+    """Gaussian blur of the whole image, or of the detected faces (``g``).
 
-    ``g_face`` and ``p`` come only from error page 0004-00000244
-    (https://help.aliyun.com/zh/oss/user-guide/0004-00000244), which shows ``p_50``
-    working and ``p_1000`` refused as an invalid scale. Their range is not published:
-    [1, 100] is assumed (UNCERTAIN; it accepts every documented use).
+    Page: https://help.aliyun.com/en/oss/user-guide/blur (also the id edition,
+    https://www.alibabacloud.com/help/id/oss/user-guide/blur): ``r`` and ``s`` required,
+    1-50; ``g`` is ``face`` (largest face) or ``faces`` (all); ``p`` resizes the blurred
+    area, 1-200 % of the face, and only takes effect with ``g``.
     """
 
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "blur"
-    doc_url: ClassVar[str] = _S3 + "Blur.md"
+    doc_url: ClassVar[str] = "https://help.aliyun.com/en/oss/user-guide/blur"
+    inert: ClassVar[Tuple[Inert, ...]] = (unless("scale", "region", when="g is set"),)
 
     region: Optional[BlurRegion] = param("g", Choice(BlurRegion), default=None, doc="Blur only this region.")
-    scale: Optional[int] = param("p", Int(1, 100, unit="%"), default=None, doc="Region scale (UNCERTAIN).")
+    scale: Optional[int] = param(
+        "p",
+        Int(1, 200, unit="% of the face"),
+        default=None,
+        doc="Size of the blurred area relative to the face (with g only).",
+        note="1-200: https://help.aliyun.com/en/oss/user-guide/blur",
+    )
     radius: int = param("r", Int(1, 50), doc="Blur radius; larger is blurrier.")
     sigma: int = param("s", Int(1, 50), doc="Standard deviation; larger is blurrier.")
 
@@ -330,15 +343,27 @@ class Interlace(ImageOperation):
 
 
 class Quality(ImageOperation):
-    """JPG/WebP quality: ``q`` relative to the source, ``Q`` absolute (``Q`` wins if both)."""
+    """JPG/WebP quality: ``q`` relative to the source, ``Q`` absolute (``Q`` wins if both).
+
+    A bare ``quality,N`` is documented by error page
+    https://help.aliyun.com/zh/oss/support/0040-00000310 (``image/quality,200`` refused as out
+    of [1, 100]); which quality it sets is not stated there (UNCERTAIN).
+    """
 
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "quality"
     doc_url: ClassVar[str] = _S3 + "Quality%20transformation.md"
-    rules: ClassVar[Tuple[Rule, ...]] = (at_least_one("relative", "absolute"),)
+    rules: ClassVar[Tuple[Rule, ...]] = (at_least_one("relative", "absolute", "value"),)
 
     relative: Optional[int] = param("q", Int(1, 100, unit="%"), default=None, doc="Percent of the source quality.")
     absolute: Optional[int] = param("Q", Int(1, 100), default=None, doc="Absolute quality, capped at the source's.")
+    value: Optional[int] = param(
+        None,
+        Int(1, 100),
+        default=None,
+        doc="The bare form quality,N.",
+        note="Documented only by https://help.aliyun.com/zh/oss/support/0040-00000310; meaning UNCERTAIN.",
+    )
 
 
 class Format(ImageOperation):
@@ -369,6 +394,60 @@ class AverageHue(ImageOperation):
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "average-hue"
     doc_url: ClassVar[str] = _S3 + "Query%20the%20average%20tone.md"
+
+
+# -- image intelligence (IMM-backed, synchronous, JSON results) ----------------------------
+# "Image intelligence ... x-oss-process=image/*" (https://help.aliyun.com/en/oss/user-guide/synchronous-processing);
+# the IMM image-intelligence overview lists the six actions faces, bodies, cars, codes, labels, score. Their
+# pages show the bare action and no parameter table, so none is declared; lenient parsing keeps other keys.
+
+
+class Faces(ImageOperation):
+    """Detect faces and their attributes (age, gender, emotion, position) as JSON."""
+
+    family: ClassVar[str] = "image"
+    action: ClassVar[str] = "faces"
+    doc_url: ClassVar[str] = "https://www.alibabacloud.com/help/en/oss/user-guide/face-detection"
+
+
+class Bodies(ImageOperation):
+    """Detect human bodies (bounding box and confidence) as JSON."""
+
+    family: ClassVar[str] = "image"
+    action: ClassVar[str] = "bodies"
+    doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/body-detection"
+
+
+class Cars(ImageOperation):
+    """Detect vehicles and licence plates as JSON."""
+
+    family: ClassVar[str] = "image"
+    action: ClassVar[str] = "cars"
+    doc_url: ClassVar[str] = "https://www.alibabacloud.com/help/en/oss/user-guide/vehicle-detection"
+
+
+class Codes(ImageOperation):
+    """Read QR codes and barcodes (up to five per image) as JSON."""
+
+    family: ClassVar[str] = "image"
+    action: ClassVar[str] = "codes"
+    doc_url: ClassVar[str] = "https://www.alibabacloud.com/help/pt-br/oss/user-guide/qrcode-recognition"
+
+
+class Labels(ImageOperation):
+    """Detect scene, object and event labels as JSON."""
+
+    family: ClassVar[str] = "image"
+    action: ClassVar[str] = "labels"
+    doc_url: ClassVar[str] = "https://help.aliyun.com/en/oss/user-guide/image-label-detection"
+
+
+class Score(ImageOperation):
+    """Score the image's visual quality from 0 to 1 as JSON."""
+
+    family: ClassVar[str] = "image"
+    action: ClassVar[str] = "score"
+    doc_url: ClassVar[str] = "https://help.aliyun.com/en/oss/user-guide/image-quality-score"
 
 
 # -- watermarks -------------------------------------------------------------------------
@@ -540,34 +619,39 @@ class WatermarkImageCodec(Codec[WatermarkImage]):
 _BOTH = ("order", "align", "interval")
 
 
-def _with_image_and_text(name: str) -> Rule:
-    return Rule(
-        f"{name} is only allowed when both image and text are given",
-        lambda v: v.get(name) is None or (v.get("image") is not None and v.get("text") is not None),
-        f"({{{name}}} is None or ({{image}} is not None and {{text}} is not None))",
-    )
+def _mixed_only(name: str) -> Inert:
+    return Inert(name, "both image and text are given", lambda v: v.get("image") is None or v.get("text") is None)
 
 
 _TEXT_ONLY = ("font", "color", "size", "shadow", "rotate")
+# x moves a mark away from the left/right edge and y from the top/bottom edge; voffset moves it off the
+# middle row (add-watermarks page). Reading which cells ignore them is ours (UNCERTAIN).
+_MIDDLE_COLUMN = ("north", "center", "south")
+_MIDDLE_ROW = ("west", "center", "east")
 
 
 class Watermark(ImageOperation):
     """A text and/or image watermark; chain several for several marks.
 
-    Page: https://help.aliyun.com/zh/oss/user-guide/add-watermarks. ``x``/``y`` only
-    matter for edge positions and ``voffset`` for the middle row; OSS ignores them
-    elsewhere, so they are not refused. ``fill`` tiles image marks too (current page).
+    Page: https://help.aliyun.com/zh/oss/user-guide/add-watermarks. Parameters the page
+    says "only take effect" in some context (text keys on text marks, ``padx``/``pady``
+    with ``fill_1``, ``order``/``align``/``interval`` on mixed marks, ``x``/``y`` at the
+    edges, ``voffset`` in the middle row) are accepted; ``explain``/``check`` say when one
+    has no effect. ``fill`` tiles image marks too (current page).
     """
 
     family: ClassVar[str] = "image"
     action: ClassVar[str] = "watermark"
     doc_url: ClassVar[str] = "https://help.aliyun.com/zh/oss/user-guide/add-watermarks"
-    rules: ClassVar[Tuple[Rule, ...]] = (
-        at_least_one("image", "text"),
-        *(requires(name, "text") for name in _TEXT_ONLY),
-        requires("padx", "fill", True),
-        requires("pady", "fill", True),
-        *(_with_image_and_text(name) for name in _BOTH),
+    rules: ClassVar[Tuple[Rule, ...]] = (at_least_one("image", "text"),)
+    inert: ClassVar[Tuple[Inert, ...]] = (
+        *(unless(name, "text", when="the mark is text") for name in _TEXT_ONLY),
+        unless("padx", "fill", True, when="fill is 1"),
+        unless("pady", "fill", True, when="fill is 1"),
+        *(_mixed_only(name) for name in _BOTH),
+        Inert("x", "g is at a left or right edge", lambda v: v.get("gravity") in _MIDDLE_COLUMN),
+        Inert("y", "g is at a top or bottom edge", lambda v: v.get("gravity") in _MIDDLE_ROW),
+        Inert("voffset", "g is west, center or east", lambda v: v.get("gravity", "se") not in _MIDDLE_ROW),
     )
 
     image: Optional[WatermarkImage] = param("image", WatermarkImageCodec(), default=None, doc="Image mark.")

@@ -380,8 +380,13 @@ class Snapshot(Operation):
     mode: Optional[Literal["fast"]] = param(
         "m", Choice(Literal["fast"]), default=None, doc="fast: the nearest keyframe before t.", server_default="exact"
     )
-    rotate: Optional[Literal["auto"]] = param(
-        "ar", Choice(Literal["auto"]), default=None, doc="auto: rotate by the video's metadata."
+    # auto, h and w: error page https://help.aliyun.com/zh/oss/support/0053-00000108.
+    rotate: Optional[Literal["auto", "h", "w"]] = param(
+        "ar",
+        Choice(Literal["auto", "h", "w"]),
+        default=None,
+        doc="auto: rotate by the video's metadata; h: force portrait (taller than wide); w: force landscape.",
+        note="auto, h, w: https://help.aliyun.com/zh/oss/support/0053-00000108",
     )
 
 
