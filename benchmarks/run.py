@@ -24,6 +24,7 @@ import importlib
 import importlib.util
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -456,14 +457,36 @@ def _bulk_jobs(n: int) -> Iterator[Tuple[str, str, Any]]:
         yield "photo-bucket", f"bulk/{i}.docx", job
 
 
+@contextlib.contextmanager
+def _postgres() -> Iterator[Optional[str]]:
+    """A private PostgreSQL server (pgserver, from the dev extra) in a temporary directory, or None."""
+    try:
+        pgserver: Any = importlib.import_module("pgserver")
+        importlib.import_module("psycopg")
+    except ImportError:
+        yield None
+        return
+    home = tempfile.mkdtemp(prefix="procdsl-bench-pg-")
+    os.chmod(home, 0o755)  # as root, pgserver runs PostgreSQL as the user "pgserver"
+    server = pgserver.get_server(os.path.join(home, "data"), cleanup_mode="delete")
+    try:
+        yield str(server.get_uri())
+    finally:
+        server.cleanup()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+BULK_STORES = ("no journal (memory)", "JSONL journal", "SQLite", "PostgreSQL")
+
+
 @case("bulk submit vs raw httpx.AsyncClient")
 def bulk_vs_raw_httpx(config: Config) -> List[Result]:
-    """Seconds per job over one run of ``n`` jobs at concurrency 16; samples interleaved like ``measure``."""
+    """Seconds per job over one run of ``n`` jobs at concurrency 16, per store; samples interleaved like ``measure``."""
     name = "bulk submit_many vs raw httpx.AsyncClient"
     try:
         import httpx
 
-        from procdsl.submit import AsyncClient, Credentials, RetryPolicy
+        from procdsl.submit import AsyncClient, Credentials, PostgresStore, RetryPolicy, SQLiteStore
     except ImportError:
         return [Skipped(name, "httpx is not installed (pip install -e '.[submit]')")]
     n = 2000 if config.number == 0 else 40
@@ -485,7 +508,7 @@ def bulk_vs_raw_httpx(config: Config) -> List[Result]:
 
             await asyncio.gather(*(worker() for _ in range(concurrency)))
 
-    async def ours(url: str, journal: Optional[str]) -> None:
+    async def ours(url: str, journal: Any) -> None:
         http = httpx.AsyncClient(limits=httpx.Limits(max_connections=concurrency))
         async with AsyncClient("cn-hangzhou", creds, url, http_client=http, retry=RetryPolicy(base_delay=0)) as c:
             async for result in c.submit_many(_bulk_jobs(n), concurrency=concurrency, journal=journal, progress=False):
@@ -498,20 +521,59 @@ def bulk_vs_raw_httpx(config: Config) -> List[Result]:
         asyncio.run(fn())
         return (time.perf_counter() - start) / n
 
-    with loopback_server() as url, tempfile.TemporaryDirectory() as tmp:
-        samples: Dict[str, List[float]] = {"raw": [], "plain": [], "journal": []}
+    with loopback_server() as url, tempfile.TemporaryDirectory() as tmp, _postgres() as pg:
+
+        def store(kind: str, r: int) -> Any:
+            """A fresh, empty store for one sample."""
+            if kind == "JSONL journal":
+                return os.path.join(tmp, f"run{r}.jsonl")
+            if kind == "SQLite":
+                return SQLiteStore(os.path.join(tmp, f"run{r}.sqlite"))
+            if kind == "PostgreSQL":
+                return PostgresStore(str(pg), table=f"bench{r}")
+            return None
+
+        kinds = [k for k in BULK_STORES if k != "PostgreSQL" or pg is not None]
+        samples: Dict[str, List[float]] = {k: [] for k in ["raw", *kinds]}
         for r in range(max(1, config.rounds)):
-            journal = os.path.join(tmp, f"run{r}.jsonl")
             samples["raw"].append(timed(lambda: raw(url)))
-            samples["plain"].append(timed(lambda: ours(url, None)))
-            samples["journal"].append(timed(lambda j=journal: ours(url, j)))  # type: ignore[misc]
+            for kind in kinds:
+                journal = store(kind, r)
+                try:
+                    samples[kind].append(timed(lambda j=journal: ours(url, j)))  # type: ignore[misc]
+                finally:
+                    if hasattr(journal, "close"):
+                        journal.close()
     base = statistics.median(samples["raw"])
     note = f"{n} jobs, concurrency {concurrency}, loopback server in another process; per-job times"
     goal = "<= 1.25x (>= 0.8x throughput)"
-    plain, journaled = statistics.median(samples["plain"]), statistics.median(samples["journal"])
-    rows.append(Row(f"{name} ({n} jobs, no journal)", plain, base, 1.25, goal, note))
-    rows.append(Row(f"{name} ({n} jobs, fsynced journal)", journaled, base, 1.25, goal, note + "; group-commit fsync"))
+    for kind in BULK_STORES:
+        if kind not in samples:
+            rows.append(Skipped(f"{name} ({n} jobs, {kind})", "pgserver/psycopg not installed (dev extra)"))
+            continue
+        detail = {"JSONL journal": "; fsynced, group commit", "SQLite": "; WAL, synchronous=FULL, group commit"}
+        detail["PostgreSQL"] = "; local pgserver over a Unix socket, group commit"
+        rows.append(Row(f"{name} ({n} jobs, {kind})", statistics.median(samples[kind]), base, 1.25, goal,
+                        note + detail.get(kind, "")))  # fmt: skip
     return rows
+
+
+class _NothingKept:
+    """A JobStore that keeps its record elsewhere (as SQLite and PostgreSQL do): nothing per job in this process."""
+
+    owner = "bench"
+
+    def claim(self, tickets: Sequence[Any], resubmit_unknown: bool) -> List[None]:
+        return [None] * len(tickets)
+
+    def record(self, outcomes: Sequence[Any]) -> None:
+        pass
+
+    def lookup(self, job_id: str) -> None:
+        return None
+
+    def close(self) -> None:
+        pass
 
 
 @case("bulk submit memory: 100k vs 10k queued jobs")
@@ -528,23 +590,32 @@ def bulk_memory(config: Config) -> List[Result]:
     answer = b'{"EventId":"1-E","RequestId":"R","TaskId":"T"}'
     transport = httpx.MockTransport(lambda request: httpx.Response(200, content=answer))
 
-    async def run(n: int) -> None:
+    async def run(n: int, journal: Any) -> None:
         async with AsyncClient("cn-hangzhou", Credentials("ak", "sk"), transport=transport) as c:
-            async for _ in c.submit_many(_bulk_jobs(n), concurrency=16, progress=False):
+            async for _ in c.submit_many(_bulk_jobs(n), concurrency=16, progress=False, journal=journal):
                 pass
 
-    def peak(n: int) -> float:
+    def peak(n: int, journal: Any) -> float:
         tracemalloc.start()
         try:
-            asyncio.run(run(n))
+            asyncio.run(run(n, journal))
             return float(tracemalloc.get_traced_memory()[1])
         finally:
             tracemalloc.stop()
 
-    peak(small)  # warm caches (imports, interned strings) before measuring
-    low, high = peak(small), peak(large)
-    note = f"tracemalloc peak {low / 1024:.0f} KiB for {small:,} jobs, {high / 1024:.0f} KiB for {large:,}"
-    return [Row(f"{name}: {large:,} vs {small:,} jobs", high, low, 1.5, "<= 1.5x (flat)", note, unit="B")]
+    rows: List[Result] = []
+    sides = (("engine, store kept elsewhere", _NothingKept()), ("no journal: in-run duplicate check", None))
+    for label, journal in sides:
+        peak(small, journal)  # warm caches (imports, interned strings) before measuring
+        low, high = peak(small, journal), peak(large, journal)
+        per_job = (high - low) / (large - small)
+        note = f"tracemalloc peak {low / 1024:.0f} KiB for {small:,} jobs, {high / 1024:.0f} KiB for {large:,}: "
+        note += f"{per_job:.0f} B per job"
+        if journal is None:
+            note += " (MemoryStore keeps one 128-bit id per job it has seen, to report duplicates)"
+        rows.append(Row(f"{name} ({label}): {large:,} vs {small:,} jobs", high, low, 1.5, "<= 1.5x (flat)", note,
+                        unit="B"))  # fmt: skip
+    return rows
 
 
 def run_cases(config: Config, names: Optional[Sequence[str]] = None) -> List[Result]:

@@ -9,6 +9,7 @@
     procdsl url BUCKET KEY STRING      a signed GET URL (needs procdsl[submit] and credentials)
     procdsl submit BUCKET KEY STRING   start an asynchronous job
     procdsl submit --jobs FILE.jsonl --journal PATH   many jobs, resumable (one JSON result per line)
+    procdsl submit --jobs FILE.jsonl --store sqlite:PATH|postgresql://...   shared by processes or machines
     procdsl spec [--schema]            the operation catalogue as JSON
 
 Mistakes in the input print a message with a caret under the column and exit
@@ -182,10 +183,27 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument(
                 "--journal",
                 metavar="PATH",
-                help="with --jobs: record each job's state here; rerun with the same file to resume "
-                "(accepted jobs are never sent again)",
+                help="with --jobs: record each job here (JSON Lines, locked while in use); rerun with the same file "
+                "to resume: a job OSS accepted is never sent again, whatever the order of the list",
+            )
+            p.add_argument(
+                "--store",
+                metavar="URL",
+                help="with --jobs: share the record between processes or machines instead of --journal: "
+                "sqlite:PATH or postgresql://... (needs procdsl[postgres])",
+            )
+            p.add_argument(
+                "--wait",
+                action="store_true",
+                help="with --journal: wait for another process using the journal to finish instead of failing",
             )
             p.add_argument("--concurrency", type=int, default=16, help="with --jobs: requests in flight (default 16)")
+            p.add_argument(
+                "--grace",
+                type=float,
+                default=5.0,
+                help="with --jobs: seconds Ctrl-C waits for answers in flight before exiting (default 5)",
+            )
             p.add_argument(
                 "--resubmit-unknown",
                 action="store_true",
@@ -404,44 +422,95 @@ def _extras(args: argparse.Namespace) -> Dict[str, Dict[str, str]]:
     return extras
 
 
-def _job_lines(path: str, stdin: IO[str]) -> Iterator[Tuple[str, str, str]]:
-    """``(bucket, key, process)`` from each non-empty JSONL line, read lazily."""
-    stream = stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+def _job_lines(path: str, stdin: IO[str], unreadable: Callable[[str], Any]) -> Iterator[Any]:
+    """``(bucket, key, process[, id])`` from each non-empty JSONL line, read lazily; a bad line is ``unreadable``."""
+    stream = stdin if path == "-" else open(path, encoding="utf-8", errors="surrogateescape")  # noqa: SIM115
     try:
         for number, line in enumerate(stream, 1):
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or nested too deeply to read
                 record = None
             fields = [record.get(k) for k in ("bucket", "key", "process")] if isinstance(record, dict) else []
+            given = record.get("id") if isinstance(record, dict) else None
             texts = [f for f in fields if isinstance(f, str)]
-            if len(texts) != 3:
-                raise _UserError(f'{path} line {number}: expected {{"bucket": ..., "key": ..., "process": ...}}')
-            yield texts[0], texts[1], texts[2]
+            if len(texts) != 3 or not isinstance(given, (str, type(None))):
+                yield unreadable(
+                    f'{path} line {number}: expected {{"bucket": ..., "key": ..., "process": ...[, "id": ...]}}'
+                )
+                continue
+            yield (*texts, given) if given is not None else tuple(texts)
     finally:
         if stream is not stdin:
             stream.close()
 
 
+def _store(args: argparse.Namespace, submit: Any) -> Any:
+    """The exactly-once record: a journal path, or a store opened from ``--store``; None without either."""
+    if args.store is not None and args.journal is not None:
+        raise _UserError("give --journal PATH or --store URL, not both")
+    if args.journal is not None:
+        return submit.JournalStore(args.journal, wait=args.wait)
+    if args.store is None:
+        return None
+    if args.store.startswith("sqlite:"):
+        return submit.SQLiteStore(args.store[len("sqlite:") :])
+    if args.store.startswith(("postgresql://", "postgres://")):
+        return submit.PostgresStore(args.store)
+    raise _UserError(f"--store must be sqlite:PATH or postgresql://...; got {args.store!r}")
+
+
+def _silence(stream: IO[str]) -> None:
+    """Point a closed pipe at /dev/null so the interpreter's final flush does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # not a real file (captured in tests)
+        pass
+
+
 def _cmd_submit_many(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
+    """Exit 0 only if every job was accepted (now or before) or is a duplicate; 1 otherwise; 130 on Ctrl-C."""
     if args.bucket is not None:
         raise _UserError("give either BUCKET KEY STRING or --jobs FILE, not both")
     if args.jobs != "-" and not os.path.isfile(args.jobs):
         raise _UserError(f"no such jobs file: {args.jobs}")
     client = _client(args.region)
-    not_accepted = 0
-    with client:
-        for result in client.submit_many(
-            _job_lines(args.jobs, stdin),
-            concurrency=args.concurrency,
-            journal=args.journal,
-            resubmit_unknown=args.resubmit_unknown,
-        ):
-            out.out(json.dumps(result.as_dict(), ensure_ascii=False))
-            not_accepted += result.outcome != "accepted"
-    return 1 if not_accepted else 0
+    submit: Any = importlib.import_module("procdsl.submit")
+    store = _store(args, submit)
+    counts: Dict[str, int] = {"accepted": 0, "failed": 0, "unknown": 0, "skipped": 0}
+    resumed = 0
+    try:
+        with client:
+            results = client.submit_many(
+                _job_lines(args.jobs, stdin, submit.Unreadable),
+                concurrency=args.concurrency,
+                journal=store,
+                resubmit_unknown=args.resubmit_unknown,
+                grace=args.grace,
+            )
+            try:
+                for result in results:
+                    counts[result.outcome] += 1
+                    resumed += result.resumed
+                    out.out(json.dumps(result.as_dict(), ensure_ascii=True))
+                    out.stdout.flush()  # a reader that went away is noticed now, not at exit
+            except BrokenPipeError:  # stdout closed early: stop taking jobs, say nothing more, fail
+                results.close()
+                _silence(out.stdout)
+                return 1
+    finally:
+        if store is not None:
+            store.close()
+    total = sum(counts.values())
+    out.err(
+        f"procdsl submit: {total} jobs: {counts['accepted']} accepted ({resumed} earlier), {counts['failed']} failed, "
+        f"{counts['unknown']} unknown, {counts['skipped']} skipped"
+    )
+    return 0 if counts["failed"] == counts["unknown"] == 0 else 1
 
 
 def _cmd_submit(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
@@ -449,8 +518,8 @@ def _cmd_submit(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
         raise _UserError("--header and --query apply to a single job (BUCKET KEY STRING), not to --jobs")
     if args.jobs is not None:
         return _cmd_submit_many(args, out, stdin)
-    if args.journal is not None:
-        raise _UserError("--journal needs --jobs FILE")
+    if args.journal is not None or args.store is not None:
+        raise _UserError("--journal and --store need --jobs FILE")
     if args.string is None:
         raise _UserError("give BUCKET KEY STRING, or --jobs FILE.jsonl for many jobs")
     value = _parse(args.string, "async")

@@ -10,7 +10,7 @@ imports this package. Requests are signed with Signature V4 (or V1); see docs/su
 
 from __future__ import annotations
 
-from ._bulk import BulkResult
+from ._bulk import BulkResult, Unreadable
 from ._client import DEFAULT_DEADLINE, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, AsyncClient, Client
 from ._credentials import (
     Credentials,
@@ -33,6 +33,7 @@ from ._errors import (
     ResponseTooLargeError,
     ServerError,
     SignatureDoesNotMatchError,
+    StoreError,
     SubmitError,
     TaskMayExistError,
     ThrottlingError,
@@ -41,6 +42,7 @@ from ._errors import (
 )
 from ._requests import AsyncTask, PreparedRequest, ProcessResult, WireRequest
 from ._retry import RetryPolicy
+from ._stores import Entry, JobStore, JournalStore, MemoryStore, PostgresStore, SQLiteStore, Ticket
 from ._transport import Answer, AsyncTransport, SyncTransport
 
 __all__ = [
@@ -64,24 +66,33 @@ __all__ = [
     "EcsRamRoleCredentialsProvider",
     "Endpoint",
     "EndpointKind",
+    "Entry",
     "EnvironmentCredentialsProvider",
     "InsecureEndpointWarning",
+    "JobStore",
     "JournalError",
+    "JournalStore",
+    "MemoryStore",
     "NotFoundError",
     "OSSError",
+    "PostgresStore",
     "PreparedRequest",
     "ProcessResult",
     "RequestTimeTooSkewedError",
     "ResponseTooLargeError",
     "RetryPolicy",
+    "SQLiteStore",
     "ServerError",
     "SignatureDoesNotMatchError",
     "StaticCredentialsProvider",
+    "StoreError",
     "SubmitError",
     "SyncTransport",
     "TLSError",
     "TaskMayExistError",
     "ThrottlingError",
+    "Ticket",
     "TransportError",
+    "Unreadable",
     "WireRequest",
 ]

@@ -383,21 +383,25 @@ class Client(_BaseClient):
 
     def submit_many(
         self,
-        jobs: Iterable[bulk.JobSpec],
+        jobs: Iterable[bulk.JobItem],
         *,
         concurrency: int = bulk.DEFAULT_CONCURRENCY,
-        journal: Optional[bulk.PathLike] = None,
+        journal: Optional[bulk.Journal] = None,
         resubmit_unknown: bool = False,
         progress: Optional[bool] = None,
+        grace: float = bulk.DEFAULT_GRACE,
     ) -> Iterator[bulk.BulkResult]:
-        """Submit ``(bucket, key, job)`` items lazily, ``concurrency`` at a time; yield results as they finish.
+        """Submit ``(bucket, key, job[, id])`` items lazily, ``concurrency`` at a time; yield results as they finish.
 
-        With ``journal``, a killed run restarted with the same file never resends an
-        accepted job nor an ambiguous one (unless ``resubmit_unknown``); see ``procdsl.submit._bulk``.
+        ``journal`` (a JSONL path, or a ``JobStore`` such as ``SQLiteStore``/``PostgresStore``)
+        records each job by what it does: a rerun, another process or another machine never
+        resends an accepted job nor an ambiguous one (unless ``resubmit_unknown``). Ctrl-C
+        waits up to ``grace`` seconds for answers in flight. See docs/bulk.md.
         """
         return bulk.run_sync(
-            self, jobs, concurrency=concurrency, journal=journal, resubmit_unknown=resubmit_unknown, progress=progress
-        )
+            self, jobs, concurrency=concurrency, journal=journal, resubmit_unknown=resubmit_unknown, progress=progress,
+            grace=grace,
+        )  # fmt: skip
 
     def sign_url(
         self,
@@ -515,14 +519,16 @@ class AsyncClient(_BaseClient):
         jobs: bulk.Jobs,
         *,
         concurrency: int = bulk.DEFAULT_CONCURRENCY,
-        journal: Optional[bulk.PathLike] = None,
+        journal: Optional[bulk.Journal] = None,
         resubmit_unknown: bool = False,
         progress: Optional[bool] = None,
+        grace: float = bulk.DEFAULT_GRACE,
     ) -> AsyncIterator[bulk.BulkResult]:
-        """As ``Client.submit_many``, as an async iterator (``async for result in client.submit_many(...)``)."""
+        """As ``Client.submit_many``, as an async iterator; cancelling the task waits ``grace`` seconds for answers."""
         return bulk.run_async(
-            self, jobs, concurrency=concurrency, journal=journal, resubmit_unknown=resubmit_unknown, progress=progress
-        )
+            self, jobs, concurrency=concurrency, journal=journal, resubmit_unknown=resubmit_unknown, progress=progress,
+            grace=grace,
+        )  # fmt: skip
 
     async def sign_url(
         self,

@@ -18,7 +18,8 @@
     │   ├── DeadlineExceededError     the call's overall deadline passed
     │   └── ResponseTooLargeError     the answer's body is larger than the configured maximum
     ├── TaskMayExistError             an async task submission failed after it may have arrived
-    └── JournalError                  ``submit_many``'s journal cannot be read or written
+    └── StoreError                    ``submit_many``'s record (SQLite, PostgreSQL) cannot be read or written
+        └── JournalError              the JSON Lines journal cannot be opened, locked, read or written
 
 A process string that does not parse raises the core's ``ProcessError`` before any I/O.
 Messages never contain the AccessKey secret or the STS token; ``OSSError`` drops the
@@ -47,6 +48,7 @@ __all__ = [
     "SECRET_FIELDS",
     "ServerError",
     "SignatureDoesNotMatchError",
+    "StoreError",
     "SubmitError",
     "TLSError",
     "TaskMayExistError",
@@ -76,8 +78,12 @@ class CredentialsError(ConfigurationError):
     """Credentials are missing or malformed, or the credentials provider failed."""
 
 
-class JournalError(SubmitError):
-    """The journal of ``submit_many`` cannot be read (a damaged line other than a torn last one) or written."""
+class StoreError(SubmitError):
+    """The exactly-once record of ``submit_many`` cannot be read or written (SQLite, PostgreSQL)."""
+
+
+class JournalError(StoreError):
+    """The journal cannot be opened, locked, read (a damaged line other than a torn last one) or written."""
 
 
 # Elements of an error body that echo what was signed: with them, the security token and

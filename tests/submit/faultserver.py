@@ -31,7 +31,7 @@ import sys
 import threading
 from collections import Counter, defaultdict
 from contextlib import contextmanager
-from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 from urllib.parse import unquote, urlsplit
 
 from procdsl.testing import FakeOSS
@@ -79,6 +79,7 @@ class FaultServer:
         self.seen: Dict[str, List[str]] = defaultdict(list)  # key -> the fault of each of its requests
         self.counts: Counter[str] = Counter()
         self._lock = threading.Lock()
+        self._connections: Set[asyncio.Task[None]] = set()  # cancelled on stop (a "slow" answer may be pending)
 
     def _fault(self, key: str) -> str:
         with self._lock:
@@ -148,13 +149,17 @@ class FaultServer:
         writer.close()
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._connections.add(task)
         try:
             while await self._serve_one(reader, writer):
                 pass
-        except (ConnectionError, asyncio.IncompleteReadError):
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
         finally:
             writer.close()
+            self._connections.discard(task)
 
     @contextmanager
     def serve(self) -> Iterator[str]:
@@ -181,6 +186,9 @@ class FaultServer:
 
             async def stop() -> None:
                 server.close()
+                for task in list(self._connections):
+                    task.cancel()
+                await asyncio.gather(*self._connections, return_exceptions=True)
                 await server.wait_closed()
 
             asyncio.run_coroutine_threadsafe(stop(), loop).result(10)
