@@ -9,58 +9,47 @@ operations, a ``NotifyOperation`` for blind-watermark extraction.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable, List, Tuple
 
 from ._compat import ParamSpec
 from ._declare import MessageTask, ObjectTask, Operation
 from ._image_steps import ImageSteps
+from ._introspect import Builder
 from ._operations import audio, doc, hls, pointcloud, video
 from ._operations.image import Deblindwatermark, ImageOperation
 from ._stages import AsyncOperation, IfStatus404, ImagePipeline, NotifyOperation, SyncProcess, _pipeline
 
-__all__ = ["Audio", "Doc", "Hls", "Image", "PointCloud", "Video"]
+__all__ = ["Audio", "Doc", "Hls", "Image", "PointCloud", "Video", "entry_points"]
 
 P = ParamSpec("P")
 
 
-def async_op(cls: Callable[P, ObjectTask]) -> Callable[P, AsyncOperation]:
+def async_op(cls: Callable[P, ObjectTask]) -> Builder[P, AsyncOperation]:
     """A factory for an asynchronous operation (needs ``save_as`` next)."""
-
-    def build(*args: P.args, **kwargs: P.kwargs) -> AsyncOperation:
-        return AsyncOperation(cls(*args, **kwargs))
-
-    build.__doc__ = cls.__doc__
-    return build
+    return Builder(cls, AsyncOperation, AsyncOperation)
 
 
-def sync_op(cls: Callable[P, Operation]) -> Callable[P, SyncProcess]:
+def _sync_process(op: Operation) -> SyncProcess:
+    return SyncProcess((op,))
+
+
+def sync_op(cls: Callable[P, Operation]) -> Builder[P, SyncProcess]:
     """A factory for a synchronous, GET-able non-image operation."""
-
-    def build(*args: P.args, **kwargs: P.kwargs) -> SyncProcess:
-        return SyncProcess((cls(*args, **kwargs),))
-
-    build.__doc__ = cls.__doc__
-    return build
+    return Builder(cls, _sync_process, SyncProcess)
 
 
-def if_missing_op(cls: Callable[P, Operation]) -> Callable[P, IfStatus404]:
+def _if_missing(op: Operation) -> IfStatus404:
+    return IfStatus404(SyncProcess((op,)))
+
+
+def if_missing_op(cls: Callable[P, Operation]) -> Builder[P, IfStatus404]:
     """A factory for an operation wrapped in ``if_status_eq_404{…}`` (``hls/ts``)."""
-
-    def build(*args: P.args, **kwargs: P.kwargs) -> IfStatus404:
-        return IfStatus404(SyncProcess((cls(*args, **kwargs),)))
-
-    build.__doc__ = cls.__doc__
-    return build
+    return Builder(cls, _if_missing, IfStatus404)
 
 
-def notify_op(cls: Callable[P, MessageTask]) -> Callable[P, NotifyOperation]:
+def notify_op(cls: Callable[P, MessageTask]) -> Builder[P, NotifyOperation]:
     """A factory for an operation whose result comes only by notification."""
-
-    def build(*args: P.args, **kwargs: P.kwargs) -> NotifyOperation:
-        return NotifyOperation(cls(*args, **kwargs))
-
-    build.__doc__ = cls.__doc__
-    return build
+    return Builder(cls, NotifyOperation, NotifyOperation)
 
 
 class _ImageNamespace(ImageSteps):
@@ -68,7 +57,7 @@ class _ImageNamespace(ImageSteps):
 
     __slots__ = ()
 
-    deblindwatermark = staticmethod(notify_op(Deblindwatermark))
+    deblindwatermark = notify_op(Deblindwatermark)
 
     def _then(self, op: ImageOperation) -> ImagePipeline:
         return _pipeline((op,))
@@ -83,41 +72,66 @@ Image = _ImageNamespace()
 class Doc:
     """Document processing: ``Doc.convert(src="docx", to="png")``."""
 
-    convert = staticmethod(async_op(doc.Convert))
-    snapshot = staticmethod(sync_op(doc.Snapshot))
-    preview = staticmethod(sync_op(doc.Preview))
-    edit = staticmethod(sync_op(doc.Edit))
+    convert = async_op(doc.Convert)
+    snapshot = sync_op(doc.Snapshot)
+    preview = sync_op(doc.Preview)
+    edit = sync_op(doc.Edit)
 
 
 class Video:
     """Video processing (transcoding, snapshots, sprites, animations, concatenation, info)."""
 
-    convert = staticmethod(async_op(video.Convert))
-    snapshots = staticmethod(async_op(video.Snapshots))
-    sprite = staticmethod(async_op(video.Sprite))
-    animation = staticmethod(async_op(video.Animation))
-    concat = staticmethod(async_op(video.Concat))
-    snapshot = staticmethod(sync_op(video.Snapshot))
-    info = staticmethod(sync_op(video.Info))
+    convert = async_op(video.Convert)
+    snapshots = async_op(video.Snapshots)
+    sprite = async_op(video.Sprite)
+    animation = async_op(video.Animation)
+    concat = async_op(video.Concat)
+    snapshot = sync_op(video.Snapshot)
+    info = sync_op(video.Info)
 
 
 class Audio:
     """Audio processing (transcoding, concatenation, info)."""
 
-    convert = staticmethod(async_op(audio.Convert))
-    concat = staticmethod(async_op(audio.Concat))
-    info = staticmethod(sync_op(audio.Info))
+    convert = async_op(audio.Convert)
+    concat = async_op(audio.Concat)
+    info = sync_op(audio.Info)
 
 
 class Hls:
     """HLS live transcoding (``hls/m3u8``, ``hls/sign``, ``hls/ts`` inside ``if_status_eq_404{…}``)."""
 
-    m3u8 = staticmethod(sync_op(hls.M3u8))
-    sign = staticmethod(sync_op(hls.Sign))
-    ts = staticmethod(if_missing_op(hls.Ts))
+    m3u8 = sync_op(hls.M3u8)
+    sign = sync_op(hls.Sign)
+    ts = if_missing_op(hls.Ts)
 
 
 class PointCloud:
     """Point-cloud processing: ``PointCloud.compress(method="octree", octree=Octree(...))``."""
 
-    compress = staticmethod(sync_op(pointcloud.Compress))
+    compress = sync_op(pointcloud.Compress)
+
+
+def entry_points() -> Tuple[Tuple[str, Any], ...]:
+    """``(name users call, builder)`` for every entry point: ``("Image.resize", …)``, ``("Doc.convert", …)``.
+
+    Image steps are given bound to ``Image``; the docs and the introspection tests walk this.
+    """
+    from ._image_steps import step
+
+    found: List[Tuple[str, Any]] = []
+    for label, namespace in (
+        ("Image", _ImageNamespace),
+        ("Video", Video),
+        ("Audio", Audio),
+        ("Doc", Doc),
+        ("Hls", Hls),
+        ("PointCloud", PointCloud),
+    ):
+        for klass in reversed(namespace.__mro__):
+            for name, value in vars(klass).items():
+                if isinstance(value, staticmethod):
+                    value = value.__func__
+                if isinstance(value, (Builder, step)):
+                    found.append((f"{label}.{name}", getattr(Image, name) if label == "Image" else value))
+    return tuple(found)

@@ -4,8 +4,9 @@
 
     procdsl explain 'doc/convert,target_png|sys/saveas,o_…'     what it does, base64 decoded
     procdsl check STRING...            (or one per line on stdin)  exit 0 if all are valid, else 1
-    procdsl format STRING              the canonical spelling
+    procdsl format STRING...           the canonical spelling
     procdsl python STRING              procdsl code that builds the same value
+    (for explain, check, format and python, STRING '-' reads the strings from stdin, one a line)
     procdsl url BUCKET KEY STRING      a signed GET URL (needs procdsl[submit] and credentials)
     procdsl submit BUCKET KEY STRING   start an asynchronous job
     procdsl submit --jobs FILE.jsonl --journal PATH   many jobs, resumable (one JSON result per line)
@@ -14,6 +15,8 @@
 
 Mistakes in the input print a message with a caret under the column and exit
 1; usage mistakes exit 2; nothing prints a traceback unless ``--debug`` is given.
+A closed standard output (``procdsl spec | head``) ends quietly with status 141
+(128 + SIGPIPE, as a shell reports a command killed by a closed pipe).
 """
 
 from __future__ import annotations
@@ -41,6 +44,14 @@ _COLORS = {"bold": "1", "error": "31;1", "warn": "33", "ok": "32", "name": "36",
 
 class _UserError(Exception):
     """A mistake the user can fix (missing credentials, no submit layer): message only."""
+
+
+class _UsageError(_UserError):
+    """The command cannot do this with that input (``url`` of a save-as job): exit status 2."""
+
+
+#: Exit status after a closed standard output (128 + SIGPIPE).
+EXIT_BROKEN_PIPE = 141
 
 
 class _Out:
@@ -118,8 +129,10 @@ def _parser() -> argparse.ArgumentParser:
         "units, base64 values decoded, documented server defaults, and warnings. Unknown operations "
         "or parameters are shown as kept verbatim (lenient parsing), with a note.",
     )
-    p.add_argument("string", metavar="STRING", help="a process string (quote it for the shell)")
-    p.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    p.add_argument(
+        "string", metavar="STRING", help="a process string (quote it for the shell); '-' reads one a line from stdin"
+    )
+    p.add_argument("--json", action="store_true", help="print the explanation as JSON (one document a line for '-')")
     p.add_argument("--strict", action="store_true", help="fail instead of falling back to lenient parsing")
 
     p = command(
@@ -149,8 +162,10 @@ def _parser() -> argparse.ArgumentParser:
         "print procdsl code that builds the value",
         "Print Python code that rebuilds the parsed value with procdsl's builders.",
     )
-    p.add_argument("string", metavar="STRING", help="a process string")
-    p.add_argument("--name", default="process", help="the variable to assign (default: process)")
+    p.add_argument("string", metavar="STRING", help="a process string; '-' reads one a line from stdin")
+    p.add_argument(
+        "--name", default="process", help="the variable to assign (default: process; NAME_1, NAME_2, … for several)"
+    )
     p.add_argument("--strict", action="store_true", help="fail instead of falling back to lenient parsing")
 
     for name, help, description in (
@@ -255,17 +270,23 @@ def main(argv: Optional[Sequence[str]] = None, *, stdin: Optional[IO[str]] = Non
         return 2
     handler = _COMMANDS[args.command]
     try:
-        return handler(args, out, stdin if stdin is not None else sys.stdin)
+        status = handler(args, out, stdin if stdin is not None else sys.stdin)
+        out.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return status
     except ProcessError as exc:
         out.error("procdsl", exc)
         return 1
+    except _UsageError as exc:
+        out.err(f"procdsl {args.command}: error: {exc}")
+        return 2
     except _UserError as exc:
         out.err(f"procdsl: error: {exc}")
         return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        return 0
+        _drop_stdout(out.stdout)
+        return EXIT_BROKEN_PIPE
     except Exception as exc:
         if _is_submit_error(exc) and not args.debug:
             out.err(f"procdsl: error: {exc}")
@@ -275,6 +296,20 @@ def main(argv: Optional[Sequence[str]] = None, *, stdin: Optional[IO[str]] = Non
         else:
             out.err(f"procdsl: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)")
         return 1
+
+
+def _drop_stdout(stream: IO[str]) -> None:
+    """After a closed pipe: send what is still buffered to /dev/null, so the interpreter's
+    final flush does not print "Exception ignored … BrokenPipeError"."""
+    try:
+        fileno = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (tests pass a StringIO)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fileno)
+    finally:
+        os.close(devnull)
 
 
 def _is_submit_error(exc: BaseException) -> bool:
@@ -325,16 +360,32 @@ def _parse(text: str, context: Optional[Context] = None) -> Process:
 
 
 def _cmd_explain(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
-    result = explain(args.string, strict=args.strict)
+    if args.string != "-":
+        return _explain_one(args, out, "<arg 1>", args.string, json_indent=2)
+    failures = 0
+    for number, (where, text) in enumerate(_inputs(["-"], stdin)):
+        if number and not args.json:
+            out.out("")
+        try:
+            failures += _explain_one(args, out, where, text, json_indent=None)  # JSON Lines for stdin
+        except ProcessError as exc:
+            failures += 1
+            out.error(where, exc)
+    return 1 if failures else 0
+
+
+def _explain_one(args: argparse.Namespace, out: _Out, where: str, text: str, *, json_indent: Optional[int]) -> int:
+    """Describe one string; 1 when it has errors (printed to stderr), else 0."""
+    result = explain(text, strict=args.strict)
     if args.json:
-        out.out(result.to_json())
+        out.out(result.to_json(indent=json_indent))
     else:
         out.out(result.text(style=out.styler(out.stdout)))
     # The string is described either way; its errors go to stderr and set the status.
     errors = [d for d in result.diagnostics if d.severity == "error"]
-    source = prepared_source(args.string)
+    source = prepared_source(text)
     for diagnostic in errors:
-        out.diagnostic("<arg 1>", source, diagnostic)
+        out.diagnostic(where, source, diagnostic)
     return 1 if errors else 0
 
 
@@ -375,9 +426,21 @@ def _cmd_format(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
 def _cmd_python(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
     if not args.name.isidentifier():
         raise _UserError(f"--name must be a Python identifier; got {args.name!r}")
-    value = _load(args.string, args.strict, out)
-    out.stdout.write(to_python(value, name=args.name))
-    return 0
+    if args.string != "-":
+        out.stdout.write(to_python(_load(args.string, args.strict, out), name=args.name))
+        return 0
+    inputs = list(_inputs(["-"], stdin))
+    failures = 0
+    for number, (where, text) in enumerate(inputs, 1):
+        try:
+            value = _load(text, args.strict, out)
+        except ProcessError as exc:
+            failures += 1
+            out.error(where, exc)
+            continue
+        name = args.name if len(inputs) == 1 else f"{args.name}_{number}"
+        out.stdout.write(("\n" if number > 1 else "") + to_python(value, name=name))
+    return 1 if failures else 0
 
 
 def _client(region: Optional[str]) -> Any:
@@ -401,7 +464,14 @@ def _client(region: Optional[str]) -> Any:
 
 
 def _cmd_url(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
+    from ._stages import GET_STAGES
+
     value = _parse(args.string, "sync")
+    if not isinstance(value, GET_STAGES):
+        raise _UsageError(
+            f"a URL can only carry a process read with GET; this is a {type(value).__name__} "
+            "(|sys/saveas writes an object: send it with POST ?x-oss-process, Client.process)"
+        )
     client = _client(args.region)
     if args.expires <= 0:
         raise _UserError(f"--expires must be a positive number of seconds; got {args.expires}")

@@ -453,6 +453,13 @@ class OperationMeta(type):
                 )
         return cls
 
+    @property
+    def __signature__(cls) -> Any:
+        """``inspect.signature(Resize)``: from the declarations, built on first use (no ``inspect`` at import)."""
+        from ._introspect import operation_signature
+
+        return operation_signature(cls)  # type: ignore[arg-type]
+
 
 class Operation(metaclass=OperationMeta):
     """Base class of every operation: a frozen value declared by its ``param()`` fields."""

@@ -60,8 +60,8 @@ def _rebuilds(code: str, value: Process, name: str) -> bool:
 def fluent_entries() -> Dict[Tuple[type, str], Tuple[str, str]]:
     """``(operation class, stage) -> (builder, method)`` for the fluent entry points.
 
-    ``stage`` is ``image`` for pipeline steps, or the stage a factory returns
-    (``async``, ``sync``, ``notify``), read from the factory helper that made it.
+    ``stage`` is ``image`` for pipeline steps, or the stage a builder returns
+    (``async``, ``sync``, ``notify``, ``if_missing``), read from ``Builder.returns``.
     """
     from . import _builders as builders
     from . import _image_steps
@@ -70,20 +70,16 @@ def fluent_entries() -> Dict[Tuple[type, str], Tuple[str, str]]:
     for attr, item in vars(_image_steps.ImageSteps).items():
         if isinstance(item, _image_steps.step) and isinstance(item.op, type):
             found[(item.op, "image")] = ("Image", attr)
+    from ._introspect import Builder
+    from ._stages import AsyncOperation, IfStatus404, NotifyOperation, SyncProcess
+
+    stages = {AsyncOperation: "async", SyncProcess: "sync", NotifyOperation: "notify", IfStatus404: "if_missing"}
     owners: List[Tuple[str, Any]] = [(n, getattr(builders, n)) for n in builders.__all__ if n != "Image"]
     owners.append(("Image", type(builders.Image)))
     for owner_name, owner in owners:
         for attr, item in vars(owner).items():
-            func = item.__func__ if isinstance(item, staticmethod) else item
-            helper = getattr(func, "__qualname__", "").split(".", 1)[0]
-            stage = {"async_op": "async", "sync_op": "sync", "notify_op": "notify", "if_missing_op": "if_missing"}.get(
-                helper
-            )
-            cells = getattr(func, "__closure__", None) or ()
-            for cell in cells:
-                target = cell.cell_contents
-                if stage and isinstance(target, type) and issubclass(target, Operation):
-                    found.setdefault((target, stage), (owner_name, attr))
+            if isinstance(item, Builder) and isinstance(item.op, type) and item.returns in stages:
+                found.setdefault((item.op, stages[item.returns]), (owner_name, attr))
     return found
 
 

@@ -20,6 +20,7 @@ Each stage is an immutable value (frozen, slotted, hashable, picklable);
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from typing import Any, ClassVar, Optional, Tuple, Union, cast, overload
@@ -98,7 +99,28 @@ def _warn_key(op: Union[AnyOperation, Style], save: SaveAs) -> None:
     message = op.save_key_warning(save.key)
     if message is not None:
         key_warnings += 1
-        warnings.warn(message, SaveAsKeyWarning, stacklevel=4)
+        warnings.warn(message, SaveAsKeyWarning, stacklevel=_caller_level())
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep  # procdsl/ (os is loaded at start-up)
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` of the first frame outside procdsl (and outside ``copy``/``pickle``),
+    so a warning names the user's line whatever path built the value: a builder, ``save_as``,
+    ``notify``, ``parse``, ``copy.copy`` or a rebuild."""
+    import sys
+
+    skipped = {getattr(sys.modules.get(name), "__file__", None) for name in ("copy", "copyreg", "pickle")}
+    frame = sys._getframe(1)  # _caller_level's caller is level 1 for warnings.warn
+    level = 1
+    while frame.f_back is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith(_PACKAGE) and filename not in skipped:
+            break
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def _save(args: Tuple[Optional[str], ...], bucket: Optional[str], key: Optional[str]) -> SaveAs:
@@ -172,6 +194,9 @@ class ImagePipeline(_SavesSync, ImageSteps):
 
     def to_wire(self) -> str:
         return "image/" + "/".join([step.to_wire(with_family=False) for step in self.steps])
+
+
+ImageSteps.pipeline_type = ImagePipeline  # the return annotation of inspect.signature(pipeline.resize)
 
 
 def _pipeline(steps: Tuple[ImageStep, ...]) -> ImagePipeline:

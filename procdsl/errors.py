@@ -21,9 +21,14 @@ already guards string handling with ``except ValueError`` keeps working.
 
 ``SaveAsKeyWarning`` is a warning, not an error: an operation that writes
 several objects was given a save-as key without ``{index}``.
+
+Every error pickles to the same type, message and attributes (``_reduce_by_state``), so it
+crosses process boundaries (``ProcessPoolExecutor``, Celery, RQ) intact.
 """
 
 from __future__ import annotations
+
+from typing import Any, Dict, Tuple, Type, TypeVar
 
 __all__ = [
     "EventError",
@@ -35,8 +40,27 @@ __all__ = [
 ]
 
 
+_E = TypeVar("_E", bound=BaseException)
+
+
+def _rebuild(cls: Type[_E], args: Tuple[Any, ...], state: Dict[str, Any]) -> _E:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
+def _reduce_by_state(self: BaseException) -> Tuple[Any, ...]:
+    """``__reduce__`` for exceptions: rebuild from ``args`` and attributes, without calling
+    ``__init__`` again (the default calls ``cls(*args)``, which fails for keyword-only
+    parameters). Base classes use it, so new subclasses pickle with no code of their own."""
+    return (_rebuild, (type(self), self.args, dict(vars(self))))
+
+
 class ProcessError(ValueError):
     """Base class of every procdsl error about a process string or value."""
+
+    __reduce__ = _reduce_by_state
 
     def __init__(self, message: str, *, source: str | None = None, position: int | None = None) -> None:
         super().__init__(message)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import sys
 import types
 import typing
@@ -54,6 +55,10 @@ def _file(obj: Any) -> str:
     """``procdsl/_operations/video.py`` for a class or module of the repository."""
     module = obj if isinstance(obj, types.ModuleType) else sys.modules[obj.__module__]
     path = getattr(module, "__file__", None) or f"<{module.__name__}>"
+    # Relative to the repository, whatever its folder is called (a fresh clone is "procdsl/").
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+    if os.path.abspath(path).startswith(root):
+        return os.path.abspath(path)[len(root) :].replace("\\", "/")
     marker = path.replace("\\", "/").rfind("/procdsl/")
     marker = marker if marker >= 0 else path.replace("\\", "/").rfind("/tests/")
     return path[marker + 1 :] if marker >= 0 else path
@@ -174,7 +179,7 @@ def _suggest(cls: Type[Operation]) -> str:
         return f"`{method} = step({module}.{cls.__name__})` to ImageSteps in procdsl/_image_steps.py"
     helper = {"async": "async_op", "sync": "sync_op", "notify": "notify_op"}[stage]
     owner = "_ImageNamespace" if cls.family == "image" else cls.family.capitalize()
-    return f"`{method} = staticmethod({helper}({module}.{cls.__name__}))` to class {owner} in procdsl/_builders.py"
+    return f"`{method} = {helper}({module}.{cls.__name__})` to class {owner} in procdsl/_builders.py"
 
 
 def builder_problems(classes: Sequence[Type[Operation]]) -> List[str]:
@@ -366,7 +371,7 @@ def test_guard_reports_an_operation_without_a_builder() -> None:
     assert problems == [
         "tests/test_catalogue_guard.py: test_guard_reports_an_operation_without_a_builder.<locals>.GuardLonely "
         "(video/guard-lonely) has no builder entry; add "
-        "`guard_lonely = staticmethod(async_op(test_catalogue_guard.GuardLonely))` to class Video in "
+        "`guard_lonely = async_op(test_catalogue_guard.GuardLonely)` to class Video in "
         "procdsl/_builders.py"
     ]
 

@@ -45,11 +45,26 @@ def test_reference_is_generated_from_every_definition() -> None:
     text = gen_reference.on_page_markdown("# Reference\n\n" + gen_reference.MARKER + "\n")
     assert gen_reference.MARKER not in text
     for cls in all_operations():
-        assert f"### `{cls.wire_name()}`" in text
+        assert f"` · `{cls.wire_name()}`\n" in text
         for p in cls.__params__:
             assert f"| `{p.name}` |" in text
+    # Listed by the names users call, with the wire name and the call's parameters.
+    assert "### `Image.resize` · `image/resize`" in text
+    assert "### `Video.convert` · `video/convert`" in text
+    assert "### `Doc.convert` · `doc/convert`" in text
+    assert "### `.save_as` · `sys/saveas`" in text
+    assert "\nImage.rotate(degrees)\n" in text
+    assert "\nDoc.convert(*, to, src=None, pages=None)\n" in text
+    assert not re.search(r"^### `(Resize|Convert|Rotate)`", text, re.M)  # no internal class names as headings
     # doc/convert, from its definition: the target key and its values
     assert "| `to` | `target` | one of pdf, png, jpg, txt | **required** |" in text
+    # The watermark's resize, which is not registered, is documented with its own P.
+    assert "### `WatermarkResize`" in text and "| `main_percent` | `P` |" in text
+
+    builders = gen_reference.on_page_markdown(gen_reference.BUILDERS_MARKER)
+    for name in ("Image.resize", "Image.deblindwatermark", "Video.convert", "Audio.convert", "Doc.convert", "Hls.ts"):
+        assert f"### `{name}`" in builders
+    assert "Doc.convert(*, to, src=None, pages=None) -> AsyncOperation" in builders
 
 
 @pytest.mark.docs

@@ -1,7 +1,7 @@
 """Hardening of ``parse()`` beyond tests/test_properties.py.
 
 test_properties.py already feeds short random text and character-level
-mutations of the shared examples. This file adds what those miss: long inputs,
+mutations of the examples in tests/data. This file adds what those miss: long inputs,
 deeply nested watermark preprocessing, percent-encoded bytes, token-level
 splicing of real strings, non-str inputs, and, for every codec of every
 declared parameter (drawn through ``procdsl.strategies``), that an encoded

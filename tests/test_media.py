@@ -1,6 +1,6 @@
 """Video, audio, document and HLS operations: documented strings, builders, ranges, stages.
 
-Expected strings come from the OSS docs and SDKs (or the shared examples file); base64
+Expected strings come from the OSS docs and SDKs (or tests/data/examples.jsonl); base64
 values in them were decoded by hand and are noted next to each constant.
 """
 

@@ -34,6 +34,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Dict, Mapping, Optional, Type
 
+from ..errors import _reduce_by_state
+
 __all__ = [
     "AccessDeniedError",
     "BadRequestError",
@@ -60,7 +62,13 @@ __all__ = [
 
 
 class SubmitError(Exception):
-    """Base class of every error raised by ``procdsl.submit``."""
+    """Base class of every error raised by ``procdsl.submit``.
+
+    Pickles by state (``procdsl.errors._reduce_by_state``): every subclass crosses a process
+    boundary with its type, message and attributes, whatever its ``__init__`` takes.
+    """
+
+    __reduce__ = _reduce_by_state
 
 
 class ConfigurationError(SubmitError, ValueError):

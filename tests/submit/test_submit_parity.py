@@ -842,3 +842,19 @@ def test_the_async_client_asks_providers_off_the_event_loop(fake: FakeOSS) -> No
     asyncio.run(run())
     assert len(threads) == 2 and threading.get_ident() not in threads
     assert fake.requests[0].header("x-oss-security-token") == TOKEN
+
+
+def test_the_new_errors_cross_process_boundaries() -> None:
+    import pickle
+
+    now = datetime(2024, 1, 1, tzinfo=UTC)
+    errors: List[SubmitError] = [
+        ConfigurationError("bad region", param="region"),
+        TLSError("handshake", sent=False),
+        DeadlineExceededError("late", sent=True),
+        ResponseTooLargeError("big", sent=True),
+        OSSError("NoSuchKey", "gone", status_code=404, headers={"x-oss-request-id": "R"}, server_time=now),
+    ]
+    for error in errors:
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error) and str(copy) == str(error) and vars(copy) == vars(error)
