@@ -33,17 +33,20 @@ def source_of(cls: type) -> Dict[str, str]:
 
 
 def compile_method(
-    cls: type, method: str, source: str, namespace: Dict[str, Any], *, function: str = ""
+    cls: type, method: str, source: str, namespace: Dict[str, Any], *, function: str = "", lines: bool = True
 ) -> Callable[..., Any]:
     """Compile ``source`` (one ``def``, named ``function`` or ``method``) as ``cls.<method>``.
 
-    The source is registered with ``linecache`` so tracebacks show its lines.
+    With ``lines`` the source is registered with ``linecache`` so tracebacks show its
+    lines; without, ``linecache`` (and ``tokenize``) stay unimported, for the small
+    value classes built while ``procdsl`` is imported.
     """
-    import linecache
-
     filename = f"<procdsl generated {cls.__module__}.{cls.__qualname__}.{method}>"
     _SOURCES[filename] = source
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    if lines:
+        import linecache
+
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     exec(compile(source, filename, "exec"), namespace)
     compiled: Callable[..., Any] = namespace[function or method]
     compiled.__qualname__ = f"{cls.__qualname__}.{method}" if method != "__init__" else cls.__qualname__

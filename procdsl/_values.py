@@ -68,7 +68,7 @@ def _make_init(cls: type, fields: Tuple[str, ...]) -> Callable[..., None]:
         lines += [f"    _set(self, {name!r}, None)" for name in spare]
         if hasattr(cls, "__post_init__"):
             lines.append("    self.__post_init__()")
-        init = compile_method(cls, "__init__", "\n".join(lines) + "\n", namespace, function=cls.__name__)
+        init = compile_method(cls, "__init__", "\n".join(lines) + "\n", namespace, function=cls.__name__, lines=False)
         type.__setattr__(cls, "__init__", init)
         init(self, *args, **kwargs)
 
