@@ -62,6 +62,7 @@ from .._parser import parse
 from .._stages import AsyncJob
 from ..errors import ProcessError
 from ._errors import (
+    ConfigurationError,
     JournalError,
     OSSError,
     RequestTimeTooSkewedError,
@@ -459,24 +460,15 @@ class _Engine:
 
 def _check_concurrency(concurrency: int) -> int:
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or not 1 <= concurrency <= 1000:
-        from ..errors import ProcessValueError
-
-        raise ProcessValueError(
-            f"concurrency must be an integer from 1 to 1000; got {concurrency!r}",
-            param="concurrency",
-            value=concurrency,
-            allowed="1-1000",
+        raise ConfigurationError(
+            f"concurrency must be an integer from 1 to 1000; got {concurrency!r}", param="concurrency"
         )
     return concurrency
 
 
 def _check_grace(grace: float) -> float:
     if isinstance(grace, bool) or not isinstance(grace, (int, float)) or not (0 <= grace <= 3600):
-        from ..errors import ProcessValueError
-
-        raise ProcessValueError(
-            f"grace must be a number of seconds from 0 to 3600; got {grace!r}", param="grace", value=grace
-        )
+        raise ConfigurationError(f"grace must be a number of seconds from 0 to 3600; got {grace!r}", param="grace")
     return float(grace)
 
 

@@ -16,12 +16,13 @@ from typing import Any, AsyncIterator, Dict, Iterator, List, Tuple, Union
 import httpx
 import pytest
 
-from procdsl import AsyncJob, Doc, ProcessValueError
+from procdsl import AsyncJob, Doc
 from procdsl.submit import (
     Answer,
     AsyncClient,
     BulkResult,
     Client,
+    ConfigurationError,
     Credentials,
     JournalError,
     PreparedRequest,
@@ -453,7 +454,7 @@ def test_progress_line_only_on_request_or_terminal(fake: FakeOSS, capsys: pytest
 
 @pytest.mark.parametrize("bad", [0, -1, 1001, True, 2.5])
 def test_concurrency_is_checked(fake: FakeOSS, bad: Any) -> None:
-    with client(fake) as c, pytest.raises(ProcessValueError, match="concurrency"):
+    with client(fake) as c, pytest.raises(ConfigurationError, match="concurrency"):
         c.submit_many(jobs(1), concurrency=bad)
 
 
