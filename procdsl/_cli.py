@@ -244,6 +244,14 @@ def _parser() -> argparse.ArgumentParser:
         )
         if name == "url":
             p.add_argument("--expires", type=int, default=600, help="seconds the URL stays valid (default: 600)")
+        p.add_argument(
+            "--header", action="append", default=[], metavar="NAME:VALUE",
+            help="an extra request header, signed (e.g. x-oss-request-payer:requester); repeatable",
+        )  # fmt: skip
+        p.add_argument(
+            "--query", action="append", default=[], metavar="NAME=VALUE",
+            help="an extra query parameter (e.g. versionId=...); repeatable",
+        )  # fmt: skip
 
     p = command(
         "render",
@@ -555,8 +563,21 @@ def _cmd_url(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
     client = _client(args.region)
     if args.expires <= 0:
         raise _UserError(f"--expires must be a positive number of seconds; got {args.expires}")
-    out.out(str(client.sign_url(args.bucket, args.key, value, expires=args.expires)))
+    out.out(str(client.sign_url(args.bucket, args.key, value, expires=args.expires, **_extras(args))))
     return 0
+
+
+def _extras(args: argparse.Namespace) -> Dict[str, Dict[str, str]]:
+    """``--header``/``--query`` as the ``headers``/``query`` arguments of the client (only those given)."""
+    extras: Dict[str, Dict[str, str]] = {}
+    for option, name, sep in (("header", "headers", ":"), ("query", "query", "=")):
+        items = getattr(args, option, None) or []
+        for item in items:
+            key, found, value = item.partition(sep)
+            if not found or not key.strip():
+                raise _UserError(f"--{option} takes NAME{sep}VALUE; got {item!r}")
+            extras.setdefault(name, {})[key.strip()] = value.strip()
+    return extras
 
 
 def _job_lines(path: str, stdin: IO[str], unreadable: Callable[[str], Any]) -> Iterator[Any]:
@@ -651,6 +672,8 @@ def _cmd_submit_many(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int
 
 
 def _cmd_submit(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
+    if args.jobs is not None and (args.header or args.query):
+        raise _UserError("--header and --query apply to a single job (BUCKET KEY STRING), not to --jobs")
     if args.jobs is not None:
         return _cmd_submit_many(args, out, stdin)
     if args.journal is not None or args.store is not None:
@@ -659,7 +682,7 @@ def _cmd_submit(args: argparse.Namespace, out: _Out, stdin: IO[str]) -> int:
         raise _UserError("give BUCKET KEY STRING, or --jobs FILE.jsonl for many jobs")
     value = _parse(args.string, "async")
     client = _client(args.region)
-    result = client.submit(args.bucket, args.key, value)
+    result = client.submit(args.bucket, args.key, value, **_extras(args))
     out.out(_show_result(result))
     return 0
 

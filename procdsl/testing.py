@@ -743,7 +743,9 @@ def _sync_ext(job: SyncJob) -> str:
 
 
 def _task_type(job: AsyncJob) -> str:
-    """The IMM task type in the message; video/audio ones are ``MediaConvert`` (media.md §1.1).
+    """The IMM task type in the message; video/audio ones are ``MediaConvert``.
+
+    Page: the IMM asynchronous notification message format (help.aliyun.com document 2743997).
 
     ``OfficeConversion`` for doc/* follows IMM's naming and is not confirmed by an OSS page.
     """

@@ -50,20 +50,20 @@ from typing import (
     Iterator,
     List,
     Optional,
-    Sequence,
     Set,
     Sized,
     Tuple,
     Union,
 )
 
-import httpx
 from typing_extensions import Literal
 
 from .._parser import parse
 from .._stages import AsyncJob
 from ..errors import ProcessError
 from ._errors import (
+    ConfigurationError,
+    JournalError,
     OSSError,
     RequestTimeTooSkewedError,
     TaskMayExistError,
@@ -71,7 +71,8 @@ from ._errors import (
     TransportError,
 )
 from ._requests import PreparedRequest, parse_async_result
-from ._stores import Entry, JobStore, JournalError, JournalStore, MemoryStore, PathLike, Ticket, _text
+from ._stores import Entry, JobStore, JournalStore, MemoryStore, PathLike, Ticket, _text
+from ._transport import Answer
 
 if TYPE_CHECKING:
     from ._client import AsyncClient, Client
@@ -275,15 +276,9 @@ def _progress_stream(progress: Optional[bool]) -> Optional[IO[str]]:
 # ---- the engine ---------------------------------------------------------------------------------
 
 
-def _redactor(secrets: Sequence[Optional[str]]) -> Callable[[str], str]:
-    hidden = sorted({s for s in secrets if s}, key=len, reverse=True)
-
-    def redact(text: str) -> str:
-        for secret in hidden:
-            text = text.replace(secret, "<hidden>")
-        return _text(text)
-
-    return redact
+def _redactor(redact: Callable[[str], str]) -> Callable[[str], str]:
+    """The client's redaction (every secret and token it signed with), then the journal's text rules."""
+    return lambda text: _text(redact(text))
 
 
 async def _aiter(jobs: Jobs) -> AsyncIterator[Any]:
@@ -303,7 +298,7 @@ class _Planned:
     problem: Optional[str] = None
 
 
-SendOne = Callable[[PreparedRequest], Awaitable[httpx.Response]]
+SendOne = Callable[[PreparedRequest], Awaitable[Answer]]
 Prepare = Callable[[str, str, Union[AsyncJob, str]], PreparedRequest]
 
 
@@ -456,7 +451,7 @@ class _Engine:
         except Exception as exc:  # anything unexpected once the send began: the task may exist
             return Entry("unknown", me, reason=self._reason(exc))
         try:
-            task = parse_async_result(response.status_code, response.headers, response.content)
+            task = parse_async_result(response.status, response.headers, response.body)
         except OSSError as exc:  # a 2xx we cannot read: OSS most likely created the task
             reason = self._reason(exc) + " (after a 2xx answer: the task was probably created)"
             return Entry("unknown", me, reason=reason)
@@ -465,24 +460,15 @@ class _Engine:
 
 def _check_concurrency(concurrency: int) -> int:
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or not 1 <= concurrency <= 1000:
-        from ..errors import ProcessValueError
-
-        raise ProcessValueError(
-            f"concurrency must be an integer from 1 to 1000; got {concurrency!r}",
-            param="concurrency",
-            value=concurrency,
-            allowed="1-1000",
+        raise ConfigurationError(
+            f"concurrency must be an integer from 1 to 1000; got {concurrency!r}", param="concurrency"
         )
     return concurrency
 
 
 def _check_grace(grace: float) -> float:
     if isinstance(grace, bool) or not isinstance(grace, (int, float)) or not (0 <= grace <= 3600):
-        from ..errors import ProcessValueError
-
-        raise ProcessValueError(
-            f"grace must be a number of seconds from 0 to 3600; got {grace!r}", param="grace", value=grace
-        )
+        raise ConfigurationError(f"grace must be a number of seconds from 0 to 3600; got {grace!r}", param="grace")
     return float(grace)
 
 
@@ -504,7 +490,7 @@ async def _engine(
     journal: Optional[Journal],
     resubmit_unknown: bool,
     progress: Optional[bool],
-    secrets: Sequence[Optional[str]],
+    redact: Callable[[str], str],
     grace: float,
     interrupt: Optional[_Interrupt] = None,
 ) -> AsyncGenerator[BulkResult, None]:
@@ -512,7 +498,7 @@ async def _engine(
     grace = _check_grace(grace)
     store, owned = _open(journal)
     committer = _Committer(store, resubmit_unknown)
-    engine = _Engine(send_one, prepare, committer, store.owner, _redactor(secrets))
+    engine = _Engine(send_one, prepare, committer, store.owner, _redactor(redact))
     bar = _Progress(_progress_stream(progress), len(jobs) if isinstance(jobs, Sized) else None)
     loop = asyncio.get_running_loop()
     source = _aiter(jobs)
@@ -587,11 +573,6 @@ async def _close_source(source: AsyncIterator[Any]) -> None:
             await aclose()
 
 
-def _secrets(client: Union[Client, AsyncClient]) -> Tuple[Optional[str], Optional[str]]:
-    creds = client._credentials
-    return creds.access_key_secret, creds.security_token
-
-
 def run_async(
     client: AsyncClient,
     jobs: Jobs,
@@ -607,7 +588,7 @@ def run_async(
     _check_grace(grace)
     return _engine(
         client.send, client.prepare_submit, jobs, concurrency=concurrency, journal=journal,
-        resubmit_unknown=resubmit_unknown, progress=progress, secrets=_secrets(client), grace=grace,
+        resubmit_unknown=resubmit_unknown, progress=progress, redact=client.redact, grace=grace,
     )  # fmt: skip
 
 
@@ -632,12 +613,12 @@ def run_sync(
     return _drive(client, jobs, concurrency, journal, resubmit_unknown, progress, grace)
 
 
-def _threaded(send: Callable[[PreparedRequest], httpx.Response]) -> SendOne:
+def _threaded(send: Callable[[PreparedRequest], Answer]) -> SendOne:
     """``send`` on a daemon thread: an interrupted run never waits for it at interpreter exit."""
 
-    async def send_one(prepared: PreparedRequest) -> httpx.Response:
+    async def send_one(prepared: PreparedRequest) -> Answer:
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[httpx.Response] = loop.create_future()
+        future: asyncio.Future[Answer] = loop.create_future()
 
         def settle(ok: bool, value: Any) -> None:
             if not future.done():
@@ -670,7 +651,7 @@ def _drive(
     interrupt = _Interrupt()
     results = _engine(
         _threaded(client.send), client.prepare_submit, jobs, concurrency=concurrency, journal=journal,
-        resubmit_unknown=resubmit_unknown, progress=progress, secrets=_secrets(client), grace=grace,
+        resubmit_unknown=resubmit_unknown, progress=progress, redact=client.redact, grace=grace,
         interrupt=interrupt,
     )  # fmt: skip
     try:

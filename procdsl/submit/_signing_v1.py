@@ -3,7 +3,7 @@
 Pure functions. Algorithm: https://help.aliyun.com/document_detail/31951.htm
 (``Authorization: OSS <AK>:<base64(HMAC-SHA1(secret, StringToSign))>``).
 ``x-oss-process`` and ``x-oss-async-process`` are signed sub-resources with
-their *decoded* values, as oss2 and the Go SDK do (submit.md §3).
+their *decoded* values, as oss2 (``oss2/auth.py``) and the Go SDK (``oss/signer/v1.go``) do.
 """
 
 from __future__ import annotations
@@ -11,11 +11,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from typing import List, Mapping, Optional, Sequence, Tuple
+from datetime import timezone
+from email.utils import format_datetime
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ._credentials import Credentials
+from ._errors import ConfigurationError
+from ._signing import SigningContext, SigningRequest
 
-__all__ = ["SUBRESOURCES", "authorization", "canonical_resource", "presign_query", "string_to_sign"]
+__all__ = ["SUBRESOURCES", "SignerV1", "authorization", "canonical_resource", "presign_query", "string_to_sign"]
 
 # Sub-resources that take part in the V1 CanonicalizedResource (doc 31951 and the
 # SDKs' lists); any other ``x-oss-*`` parameter is signed too, as the Go SDK does.
@@ -149,3 +153,36 @@ def presign_query(
         ("Expires", str(expires_at)),
         ("Signature", signature),
     ]
+
+
+class SignerV1:
+    """HMAC-SHA1: ``Authorization: OSS <AK>:<signature>`` with a ``Date`` header, or ``Expires`` URLs.
+
+    Region and product do not take part; ``additional_headers`` has no V1 counterpart.
+    """
+
+    name = "v1"
+
+    def sign_headers(self, request: SigningRequest, context: SigningContext) -> Dict[str, str]:
+        if context.now.tzinfo is None:
+            raise ConfigurationError("the signing time must be timezone-aware (UTC)", param="now")
+        added = {"Date": format_datetime(context.now.astimezone(timezone.utc), usegmt=True)}
+        if context.credentials.security_token:
+            added["x-oss-security-token"] = context.credentials.security_token
+        merged = {k: v for k, v in request.headers if k.lower() not in {n.lower() for n in added}}
+        merged.update(added)
+        added["Authorization"] = authorization(
+            context.credentials, request.method, merged, request.bucket, request.key, request.query
+        )
+        return added
+
+    def presign_query(self, request: SigningRequest, context: SigningContext, expires: int) -> List[Tuple[str, str]]:
+        if isinstance(expires, bool) or not isinstance(expires, int) or expires < 1:
+            raise ConfigurationError(f"expires must be a positive number of seconds; got {expires!r}", param="expires")
+        if context.now.tzinfo is None:
+            raise ConfigurationError("the signing time must be timezone-aware (UTC)", param="now")
+        expires_at = int(context.now.timestamp()) + expires
+        return presign_query(
+            context.credentials, request.method, request.bucket, request.key, request.query, expires_at,
+            dict(request.headers),
+        )  # fmt: skip

@@ -16,15 +16,17 @@ import functools
 import hashlib
 import hmac
 from datetime import datetime, timezone
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote
 
-from ..errors import ProcessValueError
 from ._credentials import Credentials
+from ._errors import ConfigurationError
+from ._signing import SigningContext, SigningRequest
 
 __all__ = [
     "ALGORITHM",
     "MAX_EXPIRES",
+    "SignerV4",
     "UNSIGNED_PAYLOAD",
     "authorization_header",
     "canonical_query",
@@ -145,7 +147,7 @@ def signature(secret: str, date: str, region: str, product: str, to_sign: str) -
 
 def _timestamp(now: datetime) -> str:
     if now.tzinfo is None:
-        raise ValueError("the signing time must be timezone-aware (UTC)")
+        raise ConfigurationError("the signing time must be timezone-aware (UTC)", param="now")
     t = now.astimezone(timezone.utc)
     return f"{t.year:04d}{t.month:02d}{t.day:02d}T{t.hour:02d}{t.minute:02d}{t.second:02d}Z"
 
@@ -210,11 +212,8 @@ def presign_query(
 ) -> List[Tuple[str, str]]:
     """The decoded query of a V4 presigned URL: ``query`` plus the auth parameters, ``x-oss-signature`` last."""
     if isinstance(expires, bool) or not isinstance(expires, int) or not 1 <= expires <= MAX_EXPIRES:
-        raise ProcessValueError(
-            f"expires must be 1-{MAX_EXPIRES} seconds (7 days) for a V4 URL; got {expires!r}",
-            param="expires",
-            value=expires,
-            allowed=f"1-{MAX_EXPIRES}",
+        raise ConfigurationError(
+            f"expires must be 1-{MAX_EXPIRES} seconds (7 days) for a V4 URL; got {expires!r}", param="expires"
         )
     timestamp = _timestamp(now)
     scope_ = scope(timestamp[:8], region, product)
@@ -236,3 +235,31 @@ def presign_query(
         credentials.access_key_secret, timestamp[:8], region, product, string_to_sign(timestamp, scope_, canonical)
     )
     return [*pairs, ("x-oss-signature", sig)]
+
+
+class SignerV4:
+    """``OSS4-HMAC-SHA256``: the default, and the only version alibabacloud-oss-v2 uses unless told otherwise."""
+
+    name = "v4"
+
+    def sign_headers(self, request: SigningRequest, context: SigningContext) -> Dict[str, str]:
+        return sign_headers(**_arguments(request, context))
+
+    def presign_query(self, request: SigningRequest, context: SigningContext, expires: int) -> List[Tuple[str, str]]:
+        return presign_query(expires=expires, **_arguments(request, context))
+
+
+def _arguments(request: SigningRequest, context: SigningContext) -> Dict[str, Any]:
+    """The interface's two values as the keyword arguments of :func:`sign_headers` and :func:`presign_query`."""
+    return {
+        "method": request.method,
+        "bucket": request.bucket,
+        "key": request.key,
+        "query": request.query,
+        "headers": dict(request.headers),
+        "credentials": context.credentials,
+        "region": context.region,
+        "now": context.now,
+        "product": context.product,
+        "additional_headers": request.additional_headers,
+    }

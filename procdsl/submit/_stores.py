@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence,
 
 from typing_extensions import Literal, Protocol, Self, runtime_checkable
 
-from ._errors import SubmitError
+from ._errors import JournalError, StoreError
 
 if TYPE_CHECKING:
     import sqlite3
@@ -63,14 +63,6 @@ State = Literal["claimed", "accepted", "failed", "unknown"]
 JOURNAL_FORMAT = "procdsl.submit_many"
 JOURNAL_VERSION = 2
 _HEADER = json.dumps({"format": JOURNAL_FORMAT, "version": JOURNAL_VERSION}, separators=(",", ":")).encode() + b"\n"
-
-
-class StoreError(SubmitError):
-    """The exactly-once record cannot be read or written (SQLite, PostgreSQL)."""
-
-
-class JournalError(StoreError):
-    """The journal cannot be opened, locked, read (a damaged line other than a torn last one) or written."""
 
 
 @dataclasses.dataclass(frozen=True)

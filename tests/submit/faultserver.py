@@ -40,7 +40,7 @@ __all__ = ["FAULTS", "FaultServer"]
 
 FAULTS = ("ok", "slow", "429", "503", "500", "500-after", "404", "reset", "reset-after", "truncate", "garbage")
 _BEFORE = {
-    "429": (429, "SlowDown", "Please reduce your request rate."),
+    "429": (429, "QpsLimitExceeded", "Please reduce your request rate."),  # help/en/oss/support/429-error
     "503": (503, "ServiceUnavailable", "Please reduce your request rate."),
     "500": (500, "InternalError", "We encountered an internal error. Please try again."),
     "404": (404, "NoSuchKey", "The specified key does not exist."),

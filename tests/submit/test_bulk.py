@@ -16,11 +16,13 @@ from typing import Any, AsyncIterator, Dict, Iterator, List, Tuple, Union
 import httpx
 import pytest
 
-from procdsl import AsyncJob, Doc, ProcessValueError
+from procdsl import AsyncJob, Doc
 from procdsl.submit import (
+    Answer,
     AsyncClient,
     BulkResult,
     Client,
+    ConfigurationError,
     Credentials,
     JournalError,
     PreparedRequest,
@@ -346,7 +348,7 @@ def test_never_sent_jobs_are_sent_again_on_rerun(fake: FakeOSS, tmp_path: Path) 
 
 def test_a_dns_failure_is_never_sent_and_sent_again(fake: FakeOSS, tmp_path: Path) -> None:
     path = tmp_path / "run.jsonl"
-    with Client("cn-hangzhou", CREDS, "http://oss.invalid", retry=NO_WAIT) as c:  # .invalid never resolves (RFC 2606)
+    with Client("cn-hangzhou", CREDS, "https://oss.invalid", retry=NO_WAIT) as c:  # .invalid never resolves (RFC 2606)
         [down] = list(c.submit_many(jobs(1), journal=path))
     assert down.outcome == "failed" and "never sent" in (down.reason or "")
     with client(fake) as c:
@@ -362,7 +364,7 @@ def test_the_clients_sent_flag_decides_a_resend(
     path = tmp_path / "run.jsonl"
 
     class Failing(Client):
-        def send(self, prepared: PreparedRequest) -> httpx.Response:
+        def send(self, prepared: PreparedRequest) -> Answer:
             raise TransportError("the request could not be written", sent=sent)
 
     with Failing("cn-hangzhou", CREDS, ENDPOINT, transport=fake.transport(), retry=NO_WAIT) as c:
@@ -452,7 +454,7 @@ def test_progress_line_only_on_request_or_terminal(fake: FakeOSS, capsys: pytest
 
 @pytest.mark.parametrize("bad", [0, -1, 1001, True, 2.5])
 def test_concurrency_is_checked(fake: FakeOSS, bad: Any) -> None:
-    with client(fake) as c, pytest.raises(ProcessValueError, match="concurrency"):
+    with client(fake) as c, pytest.raises(ConfigurationError, match="concurrency"):
         c.submit_many(jobs(1), concurrency=bad)
 
 

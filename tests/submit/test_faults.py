@@ -80,7 +80,7 @@ def test_each_fault_ends_as_expected(fake: FakeOSS, tmp_path: Path) -> None:
     by_key = check_exactly_once(results, fake, len(keys))
     assert {k: r.outcome for k, r in by_key.items()} == {k: v[1] for k, v in CASES.items()}
     assert {k: Counter(t.key for t in fake.tasks)[k] for k in keys} == {k: v[2] for k, v in CASES.items()}
-    assert "SlowDown (429)" in (by_key["throttled.docx"].reason or "")
+    assert "QpsLimitExceeded (429)" in (by_key["throttled.docx"].reason or "")
     assert "NoSuchKey (404)" in (by_key["missing.docx"].reason or "")
     assert "may have been created" in (by_key["reset-after.docx"].reason or "")
     # Nothing ambiguous was retried: each of those keys was requested exactly once.

@@ -19,6 +19,7 @@ from procdsl.submit import (
     AsyncClient,
     BadRequestError,
     Client,
+    ConfigurationError,
     Credentials,
     CredentialsError,
     NotFoundError,
@@ -30,6 +31,7 @@ from procdsl.submit import (
     ThrottlingError,
     TransportError,
 )
+from procdsl.submit._httpx import HttpxTransport
 from procdsl.testing import FakeOSS
 
 SECRET = "SECRET-must-not-leak-0123456789"
@@ -175,7 +177,7 @@ def test_virtual_hosted_by_default_over_the_transport(fake: FakeOSS) -> None:
         ({}, "https://bkt.oss-cn-hangzhou.aliyuncs.com/a%20b/c.jpg?"),
         ({"endpoint_kind": "internal"}, "https://bkt.oss-cn-hangzhou-internal.aliyuncs.com/a%20b/c.jpg?"),
         ({"endpoint_kind": "accelerate"}, "https://bkt.oss-accelerate.aliyuncs.com/a%20b/c.jpg?"),
-        ({"endpoint_kind": "dualstack"}, "https://bkt.cn-hangzhou.oss.aliyuncs.com/a%20b/c.jpg?"),
+        ({"endpoint_kind": "dual-stack"}, "https://bkt.cn-hangzhou.oss.aliyuncs.com/a%20b/c.jpg?"),
         ({"endpoint": "http://localhost:9000"}, "http://localhost:9000/bkt/a%20b/c.jpg?"),
         ({"endpoint": "10.0.0.1"}, "https://10.0.0.1/bkt/a%20b/c.jpg?"),
         (
@@ -204,7 +206,7 @@ def test_cname_requests_are_signed_with_the_bucket(fake: FakeOSS) -> None:
     [("B", "k", "bucket"), ("bkt", "/k", "key"), ("bkt", "a/../b", "key"), ("bkt", "", "key")],
 )
 def test_bad_names_fail_before_sending(fake: FakeOSS, bucket: str, key: str, param: str) -> None:
-    with Client("cn-hangzhou", CREDS, transport=fake.transport()) as client, pytest.raises(ProcessError) as info:
+    with Client("cn-hangzhou", CREDS, transport=fake.transport()) as client, pytest.raises(ConfigurationError) as info:
         client.submit(bucket, key, JOB)
     assert getattr(info.value, "param", None) == param and fake.requests == []
 
@@ -271,7 +273,7 @@ def test_missing_object_is_not_found(fake: FakeOSS, server: str) -> None:
 
 def test_throttling_is_retried_and_creates_one_task(fake: FakeOSS) -> None:
     fake.fail_next(503, "ServiceUnavailable")
-    fake.fail_next(429, "TooManyRequests")
+    fake.fail_next(429, "QpsLimitExceeded")
     with Client("cn-hangzhou", CREDS, transport=fake.transport(), retry=NO_WAIT) as client:
         task = client.submit("bkt", "k", JOB)
     assert [r.status for r in fake.requests] == [503, 429, 200]
@@ -369,7 +371,7 @@ def test_request_time_too_skewed_is_retried_with_the_servers_clock() -> None:
 def test_context_managers_close_only_their_own_pools(fake: FakeOSS) -> None:
     with Client("cn-hangzhou", CREDS, transport=fake.transport()) as client:
         pass
-    assert client._http.is_closed
+    assert isinstance(client._transport, HttpxTransport) and client._transport._http.is_closed
     mine = httpx.Client(transport=fake.transport())
     with Client("cn-hangzhou", CREDS, http_client=mine) as client:
         client.get("bkt", "photo.jpg", Style("small"))

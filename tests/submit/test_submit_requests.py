@@ -39,7 +39,7 @@ DOC_ERROR = b"""<?xml version="1.0" encoding="UTF-8"?>
   <EC>0016-00000502</EC><RecommendDoc>https://api.aliyun.com/troubleshoot?q=0016-00000502</RecommendDoc>
 </Error>"""
 
-# The Go SDK's mock request body for AsyncProcessObject (submit.md §1.1).
+# The Go SDK's mock request body for AsyncProcessObject (oss/client_mock_test.go).
 GO_BODY = (
     b"x-oss-async-process=video/convert,f_avi,vcodec_h265,s_1920x1080,vb_2000000,fps_30,acodec_aac,ab_100000,sn_1"
     b"|sys/saveas,b_ZGVzY3QtYnVja2V0,o_ZGVtby5tcDQ"
@@ -122,8 +122,13 @@ def test_json_errors() -> None:
     [
         (403, "SignatureDoesNotMatch", SignatureDoesNotMatchError),
         (403, "RequestTimeTooSkewed", RequestTimeTooSkewedError),
-        (429, "TooManyRequests", ThrottlingError),
+        (429, "QpsLimitExceeded", ThrottlingError),
         (503, "ServiceUnavailable", ThrottlingError),
+        # A 429/503 without a documented throttling code is no proof of refusal before processing.
+        (429, "TooManyRequests", OSSError),
+        (503, "SlowDown", ServerError),
+        # A skew code with a status OSS does not send it with is not trusted either.
+        (500, "RequestTimeTooSkewed", ServerError),
         (500, "InternalError", ServerError),
         (404, "NoSuchStyle", NotFoundError),
     ],

@@ -1,4 +1,4 @@
-"""Signature V1 against the SDKs' published vectors (submit.md §3) and against oss2."""
+"""Signature V1 against the SDKs' published vectors (alibabacloud-oss-v2 tests/unit/signer/test_v1.py) and oss2."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def test_v1_q3_query_response_header() -> None:
 
 
 def test_v1_process_url_example() -> None:
-    # submit.md §1.4: oss2 gave Signature=boZf88taci9jfg4/6vMb1XPZ7Js= for this resource (expiry from that run
+    # oss2 2.19.1 gave Signature=boZf88taci9jfg4/6vMb1XPZ7Js= for this resource (expiry from that run
     # is not recorded there), so check the documented string-to-sign shape instead.
     process = "image/resize,m_lfit,w_100,h_100/quality,q_90"
     assert v1.string_to_sign(

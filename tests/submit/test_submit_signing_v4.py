@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from procdsl.errors import ProcessValueError
+from procdsl.submit import ConfigurationError
 from procdsl.submit import _signing_v4 as v4
 from procdsl.submit._credentials import Credentials
 
@@ -182,7 +182,7 @@ def test_async_process_worked_example() -> None:
 
 @pytest.mark.parametrize("expires", [0, -1, v4.MAX_EXPIRES + 1, True])
 def test_presign_expiry_range(expires: int) -> None:
-    with pytest.raises(ProcessValueError, match="expires"):
+    with pytest.raises(ConfigurationError, match="expires"):
         query_auth(1702781677, expires)
 
 
