@@ -8,7 +8,7 @@ write back to a string that parses to the same value.
     python fuzz/atheris_parse.py --seconds 60
     python fuzz/atheris_parse.py --runs 200000 -- -max_len=4096   # extra libFuzzer flags after --
 
-The corpus is seeded with the shared real strings (../shared/examples/examples.jsonl)
+The corpus is seeded with the real strings kept in the repo (tests/data/examples.jsonl)
 when they are there; crashes are written to the current directory as crash-<hash>.
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, List
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT.parent / "shared" / "examples" / "examples.jsonl"
+EXAMPLES = ROOT / "tests" / "data" / "examples.jsonl"
 sys.path.insert(0, str(ROOT))
 
 

@@ -359,22 +359,25 @@ def _resize(
     return scaled
 
 
+#: Each gravity's (column, row) cell in the 3x3 grid of the crop and watermark pages.
+_CELLS = {
+    "nw": ("w", "n"),
+    "north": ("c", "n"),
+    "ne": ("e", "n"),
+    "west": ("w", "c"),
+    "center": ("c", "c"),
+    "east": ("e", "c"),
+    "sw": ("w", "s"),
+    "south": ("c", "s"),
+    "se": ("e", "s"),
+}
+
+
 def _grid(gravity: str, width: int, height: int, w: int, h: int) -> Tuple[int, int]:
     """Origin of a 3x3 grid cell (custom-crop page table): srcW/2 - w/2, srcW - w, …"""
     column = {"w": 0, "c": width // 2 - w // 2, "e": width - w}
     row = {"n": 0, "c": height // 2 - h // 2, "s": height - h}
-    names = {
-        "nw": ("w", "n"),
-        "north": ("c", "n"),
-        "ne": ("e", "n"),
-        "west": ("w", "c"),
-        "center": ("c", "c"),
-        "east": ("e", "c"),
-        "sw": ("w", "s"),
-        "south": ("c", "s"),
-        "se": ("e", "s"),
-    }
-    col, r = names[gravity]
+    col, r = _CELLS[gravity]
     return column[col], row[r]
 
 
@@ -547,18 +550,7 @@ def _position(op: ops.Watermark, size: Tuple[int, int], mark: Tuple[int, int]) -
     voffset = op.voffset or 0
     column = {"w": x, "c": (width - w) // 2, "e": width - w - x}
     row = {"n": y, "c": (height - h) // 2 - voffset, "s": height - h - y}
-    cells = {
-        "nw": ("w", "n"),
-        "north": ("c", "n"),
-        "ne": ("e", "n"),
-        "west": ("w", "c"),
-        "center": ("c", "c"),
-        "east": ("e", "c"),
-        "sw": ("w", "s"),
-        "south": ("c", "s"),
-        "se": ("e", "s"),
-    }
-    col, r = cells[gravity]
+    col, r = _CELLS[gravity]
     return column[col], row[r]
 
 
