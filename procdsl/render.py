@@ -23,7 +23,9 @@ try:
     from PIL import Image, ImageChops, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageStat
     from PIL.ExifTags import GPSTAGS, TAGS
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
-    raise ImportError(f"procdsl.render needs Pillow: pip install 'procdsl[render]' ({exc})") from None
+    # Still a ModuleNotFoundError naming PIL, so code that skips optional modules sees what is missing.
+    message = f"procdsl.render needs Pillow: pip install 'procdsl[render]' ({exc})"
+    raise ModuleNotFoundError(message, name="PIL") from None
 
 from ._operations import image as ops
 from ._parser import parse
