@@ -599,10 +599,13 @@ def _as_written(family: str, action: str, tokens: List[str]) -> OperationExplana
     )
 
 
-def canonical(value: Process) -> Process:
+def canonical(value: Union[Process, str]) -> Process:
     """The same value with every operation's parameters in declared order (``value.canonical()``).
 
     ``str(canonical(parse(s)))`` is the canonical spelling of ``s``: declared
     parameter order, unpadded URL-safe base64, ``sys/notify`` for ``|notify``.
+    A string is parsed first (strictly), like ``check`` and ``explain`` take one.
     """
+    if isinstance(value, str):
+        value = parse(value)
     return value.canonical()

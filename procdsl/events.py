@@ -173,6 +173,13 @@ def parse_event(message: Message) -> TaskEvent:
 
     Raises ``EventError`` with what is wrong when it is not one.
     """
+    try:
+        return _event(message)
+    except RecursionError:  # a message nested deeper than anything a task writes
+        raise EventError("not a task notification: its JSON is nested too deeply") from None
+
+
+def _event(message: Message) -> TaskEvent:
     data = _unwrap(message, depth=0)
     if "content" in data:
         envelope, content = data, _content(data["content"])

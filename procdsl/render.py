@@ -699,7 +699,10 @@ class _Renderer:
         elif self.objects is not None:
             found = self.objects.get(key)
         if found is None:
-            raise RenderError(f"watermark image {key!r} was not supplied: pass objects={{{key!r}: <bytes>}} to render")
+            raise RenderError(
+                f"watermark image {key!r} was not supplied: pass objects={{{key!r}: <bytes>}} to render"
+                f" (on the command line: --object {key}=FILE)"
+            )
         return found
 
 

@@ -26,6 +26,7 @@ takes a client that already exists.
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Union
 from urllib.parse import quote, urlsplit
@@ -52,6 +53,8 @@ __all__ = [
     "with_quality",
     "with_width",
 ]
+
+_REGION = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 #: V4 presigned URLs live at most 7 days (https://www.alibabacloud.com/help/en/oss/developer-reference/add-signatures-to-urls).
 MAX_EXPIRES = 7 * 24 * 3600
@@ -125,7 +128,8 @@ class Origin:
 
         if not isinstance(bucket, str) or not BUCKET_PATTERN.fullmatch(bucket):
             raise ProcessValueError(f"not a bucket name: {bucket!r}", param="bucket", value=bucket)
-        if not isinstance(region, str) or not region or region.startswith("oss-") or "." in region:
+        # The region id rule procdsl.submit applies too: lowercase letters, digits and '-'.
+        if not isinstance(region, str) or not _REGION.fullmatch(region) or region.startswith("oss-"):
             raise ProcessValueError(
                 f"region must be a region id such as 'cn-hangzhou'; got {region!r}", param="region", value=region
             )
@@ -229,8 +233,10 @@ def with_quality(pipeline: ImagePipeline, quality: int) -> ImagePipeline:
 
 
 def _density(d: Density) -> str:
-    if isinstance(d, bool) or not isinstance(d, (int, float)) or not d > 0:
-        raise ProcessValueError(f"a pixel density must be a positive number; got {d!r}", param="densities", value=d)
+    if isinstance(d, bool) or not isinstance(d, (int, float)) or not 0 < d < float("inf"):
+        raise ProcessValueError(
+            f"a pixel density must be a positive finite number; got {d!r}", param="densities", value=d
+        )
     return f"{d:g}x"
 
 

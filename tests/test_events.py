@@ -247,3 +247,15 @@ def test_object_ref_reads_only_oss_uris() -> None:
     for bad in ("oss://b/", "oss:/b/k", "https://b/k", ""):
         with pytest.raises(EventError):
             ObjectRef.from_uri(bad)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        '{"content":{"Foo":' + "[" * 600 + "]" * 600 + "}}",
+        '{"content":"{\\"Targets\\":' + "[" * 500 + "]" * 500 + '}"}',
+    ],
+)
+def test_a_deeply_nested_message_is_an_event_error(message: str) -> None:
+    with pytest.raises(EventError, match="nested too deeply"):
+        parse_event(message)

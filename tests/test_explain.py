@@ -171,3 +171,11 @@ def test_every_example_is_explained_formatted_and_rebuilt() -> None:
                 assert decoded[key] == expected, (text, key)
         done += 1
     assert done > 100
+
+
+def test_canonical_takes_a_string_like_check_and_explain() -> None:
+    from procdsl import ProcessError, canonical
+
+    assert str(canonical("image/resize,h_100,w_0100")) == "image/resize,w_100,h_100"
+    with pytest.raises(ProcessError):
+        canonical("image/resize,w_0")

@@ -214,3 +214,13 @@ def test_layers_web_and_events_need_neither_httpx_nor_the_submit_layer() -> None
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_an_infinite_density_and_a_malformed_region_are_value_errors() -> None:
+    from procdsl import ProcessValueError
+
+    with pytest.raises(ProcessValueError, match="finite"):
+        srcset(Origin.oss("my-bucket"), "a.jpg", Image.resize(width=1), width=300, densities=(float("inf"),))
+    for region in ("cn hangzhou", "CN-HANGZHOU", "oss-cn-hangzhou", ""):
+        with pytest.raises(ProcessValueError, match="region"):
+            Origin.oss("my-bucket", region)

@@ -62,8 +62,10 @@ from .._parser import parse
 from .._stages import AsyncJob
 from ..errors import ProcessError
 from ._errors import (
+    AccessDeniedError,
     ConfigurationError,
     JournalError,
+    NotFoundError,
     OSSError,
     RequestTimeTooSkewedError,
     TaskMayExistError,
@@ -446,7 +448,11 @@ class _Engine:
             return Entry("failed", me, reason=self._reason(exc) + " (never sent: sent again on rerun)", retry=True)
         except (ThrottlingError, RequestTimeTooSkewedError) as exc:  # refused before any work
             return Entry("failed", me, reason=self._reason(exc), retry=True)
-        except OSSError as exc:  # a definitive refusal: the same request would fail the same way
+        except (AccessDeniedError, NotFoundError) as exc:
+            # Refused before any task existed, for a cause outside the job (credentials, region,
+            # permissions, a source not uploaded yet): once that is fixed, the next run sends it.
+            return Entry("failed", me, reason=self._reason(exc) + " (no task: sent again on rerun)", retry=True)
+        except OSSError as exc:  # the job itself was refused (400): the same request fails the same way
             return Entry("failed", me, reason=self._reason(exc))
         except Exception as exc:  # anything unexpected once the send began: the task may exist
             return Entry("unknown", me, reason=self._reason(exc))

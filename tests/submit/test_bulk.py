@@ -402,15 +402,35 @@ def test_a_claim_without_outcome_counts_as_ambiguous(fake: FakeOSS, tmp_path: Pa
     assert [t.key for t in fake.tasks] == ["in/1.docx"]
 
 
-def test_oss_refusals_fail_and_are_not_resent(fake: FakeOSS, tmp_path: Path) -> None:
+def test_a_refused_job_fails_and_is_not_resent(fake: FakeOSS, tmp_path: Path) -> None:
     path = tmp_path / "run.jsonl"
-    fake.fail_next(403, "AccessDenied", "You have no right to access this object.")
+    fake.fail_next(400, "InvalidArgument", "The process string is invalid.")
     with client(fake) as c:
         [refused] = list(c.submit_many(jobs(1), journal=path))
         [again] = list(c.submit_many(jobs(1), journal=path))
-    assert refused.outcome == "failed" and refused.reason is not None and "AccessDenied (403)" in refused.reason
+    assert refused.outcome == "failed" and refused.reason is not None and "InvalidArgument (400)" in refused.reason
     assert (again.outcome, again.resumed, again.reason) == ("failed", True, refused.reason)
     assert fake.tasks == []
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [(403, "SignatureDoesNotMatch"), (403, "InvalidAccessKeyId"), (403, "AccessDenied"), (404, "NoSuchKey")],
+)
+def test_a_refusal_outside_the_job_is_sent_again_once_fixed(
+    fake: FakeOSS, tmp_path: Path, status: int, code: str
+) -> None:
+    # Wrong secret or region, a missing permission, a source not uploaded yet: OSS made no task,
+    # so the next run (after the fix) sends the job instead of keeping it failed for ever.
+    path = tmp_path / "run.jsonl"
+    fake.fail_next(status, code, "refused")
+    with client(fake) as c:
+        [refused] = list(c.submit_many(jobs(1), journal=path))
+        [again] = list(c.submit_many(jobs(1), journal=path))
+    assert refused.outcome == "failed" and f"{code} ({status})" in (refused.reason or "")
+    assert "sent again on rerun" in (refused.reason or "")
+    assert (again.outcome, again.resumed) == ("accepted", False)
+    assert len(fake.tasks) == 1
 
 
 def test_a_200_with_an_unreadable_body_is_unknown(tmp_path: Path) -> None:
@@ -543,7 +563,7 @@ def test_cli_exit_code_is_zero_only_when_every_job_is_done(
     if outcomes[1] == "unknown":
         cli_fake.drop_next(after_processing=True)
     elif outcomes[1] == "failed":
-        cli_fake.fail_next(404, "NoSuchKey", "The specified key does not exist.")
+        cli_fake.fail_next(400, "InvalidArgument", "The process string is invalid.")
     first = run_cli(capsys, "submit", "--jobs", str(jobs_file), "--journal", str(journal), "--concurrency", "1")
     assert first[0] == code
     again = run_cli(capsys, "submit", "--jobs", str(jobs_file), "--journal", str(journal))
