@@ -23,7 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Type, Union
 from ._declare import Operation, lookup
 from ._diagnostics import Diagnostic, check, context_warnings
 from ._operations.sys import Notify, SaveAs
-from ._parser import parse
+from ._parser import parse, prepare
 from ._raw import RawOperation
 from ._stages import (
     AnyOperation,
@@ -501,7 +501,7 @@ def explain(value: Union[str, Process], *, strict: bool = True) -> Explanation:
     strict_error: Optional[ProcessError] = None
     diagnostics: Tuple[Diagnostic, ...] = ()
     if isinstance(value, str):
-        source = value
+        source = _shown(value)
         if strict:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", SaveAsKeyWarning)
@@ -511,7 +511,7 @@ def explain(value: Union[str, Process], *, strict: bool = True) -> Explanation:
             try:
                 parsed, strict_error = parse_leniently(value)
             except ProcessError as exc:
-                return _unreadable(value, exc, diagnostics)
+                return _unreadable(source, exc, diagnostics)
     else:
         parsed = value
         source = value.to_wire()
@@ -530,6 +530,17 @@ def explain(value: Union[str, Process], *, strict: bool = True) -> Explanation:
         strict_error=None if strict_error is None else str(strict_error),
         diagnostics=diagnostics,
     )
+
+
+def _shown(text: str) -> str:
+    """What an explanation shows of its input: for a URL only its process, since a presigned
+    URL also carries a signature and perhaps an STS token, which must not be echoed."""
+    if not text.startswith(("https://", "http://")):
+        return text
+    try:
+        return prepare(text)[0]
+    except ProcessError:
+        return text.partition("?")[0]
 
 
 def _unreadable(source: str, error: ProcessError, diagnostics: Tuple[Diagnostic, ...]) -> Explanation:

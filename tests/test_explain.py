@@ -179,3 +179,16 @@ def test_canonical_takes_a_string_like_check_and_explain() -> None:
     assert str(canonical("image/resize,h_100,w_0100")) == "image/resize,w_100,h_100"
     with pytest.raises(ProcessError):
         canonical("image/resize,w_0")
+
+
+def test_explaining_a_presigned_url_does_not_echo_its_signature_or_token() -> None:
+    from procdsl import explain
+
+    url = (
+        "https://b.oss-cn-hangzhou.aliyuncs.com/a.jpg?x-oss-process=image%2Fresize%2Cw_100"
+        "&x-oss-security-token=SECRET-TOKEN&x-oss-signature=SECRET-SIGNATURE"
+    )
+    for strict in (True, False):
+        explained = explain(url, strict=strict)
+        assert explained.source == "image/resize,w_100"
+        assert "SECRET" not in str(explained.as_dict()) and "SECRET" not in explained.text()
